@@ -1,0 +1,1 @@
+"""The conversation: turn pipeline, settings, assistant factory and the `teller` CLI."""

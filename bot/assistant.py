@@ -1,0 +1,46 @@
+"""The one place that builds Teller's object graph from settings."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.settings import Settings
+from knowledge.corpus import Corpus, load_corpus
+from knowledge.encoder import SentenceEncoder
+from knowledge.encoder import load_encoder as load_named_encoder
+from knowledge.exemplars import load_exemplars
+from knowledge.index import FaqIndex, build_index, open_index, save_index
+from knowledge.retriever import Calibration, Retriever
+
+log = logging.getLogger(__name__)
+
+
+def load_encoder(settings: Settings) -> SentenceEncoder:
+    return load_named_encoder(settings.encoder, settings.torch_threads)
+
+
+def calibration(settings: Settings, encoder: SentenceEncoder) -> Calibration:
+    """The encoder's calibrated thresholds, overridden by any set in settings."""
+    calibrated = Calibration.load(encoder.model_dir / "calibration.json")
+    overrides = {
+        "min_similarity": settings.min_similarity,
+        "min_confidence": settings.min_confidence,
+    }
+    values = {**calibrated.__dict__, **{k: v for k, v in overrides.items() if v is not None}}
+    return Calibration(**values)
+
+
+def rebuild_index(settings: Settings) -> FaqIndex:
+    """Build the index from scratch and save it."""
+    corpus = load_corpus(settings.knowledge_dir)
+    index = build_index(corpus, load_exemplars(settings.knowledge_dir), load_encoder(settings))
+    save_index(index, settings.index_dir)
+    return index
+
+
+def build_retriever(settings: Settings, corpus: Corpus | None = None) -> Retriever:
+    """Load the corpus and the index (rebuilding it if stale) and return a retriever."""
+    corpus = corpus or load_corpus(settings.knowledge_dir)
+    encoder = load_encoder(settings)
+    index = open_index(settings.index_dir, corpus, load_exemplars(settings.knowledge_dir), encoder)
+    return Retriever(index, corpus, calibration(settings, encoder), max_hits=settings.max_hits)

@@ -1,0 +1,172 @@
+"""The retriever: a customer message (and the conversation so far) becomes ranked FAQ
+entries with calibrated scores, or a "no good match" verdict.
+
+Scoring: the message is embedded and its nearest documents (exemplars and FAQ entries)
+are found in the index. Each neighbour votes for its intent with weight
+``exp(similarity / temperature)``; the normalised votes are the intent probabilities.
+The temperature is fitted on held-out training data (see ``knowledge.finetune``) so
+that a score of 0.8 is right about 80% of the time. The verdict is "no match" when
+the nearest neighbour is less similar than ``min_similarity`` or the best intent's
+probability is below ``min_confidence``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from knowledge.corpus import Corpus, FaqEntry
+from knowledge.index import FaqIndex
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """How raw similarities become probabilities and the no-match verdict."""
+
+    temperature: float = 0.05
+    min_similarity: float = 0.45
+    min_confidence: float = 0.30
+    neighbours: int = 10
+
+    @classmethod
+    def load(cls, path: Path) -> Calibration:
+        """Read ``calibration.json`` written by the fine-tuning script; defaults if absent."""
+        if not path.is_file():
+            return cls()
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class Hit:
+    entry: FaqEntry
+    score: float
+    similarity: float
+
+    @property
+    def intent(self) -> str:
+        return self.entry.intent
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    query: str
+    hits: tuple[Hit, ...]
+    no_match: bool
+    top_similarity: float
+    used_history: bool = False
+
+    @property
+    def top(self) -> Hit | None:
+        return self.hits[0] if self.hits else None
+
+
+class Retriever:
+    """Routes messages to FAQ entries through the index's LangChain vector store."""
+
+    def __init__(
+        self,
+        index: FaqIndex,
+        corpus: Corpus,
+        calibration: Calibration,
+        max_hits: int = 5,
+        follow_up_weight: float = 0.6,
+        standalone_confidence: float = 0.9,
+    ):
+        self.store = index.store
+        self.corpus = corpus
+        self.calibration = calibration
+        self.max_hits = max_hits
+        self.follow_up_weight = follow_up_weight
+        self.standalone_confidence = standalone_confidence
+        self._entry_vectors = _entry_vectors_by_intent(index)
+
+    def retrieve(self, message: str, history: Sequence[str] = ()) -> Retrieval:
+        """Rank FAQ entries for ``message``.
+
+        ``history`` holds earlier customer turns, oldest first. When the message alone
+        routes with less than ``standalone_confidence`` it is treated as a follow-up
+        and routed together with the previous turn.
+        """
+        return self.retrieve_batch([message], [history])[0]
+
+    def retrieve_batch(
+        self, messages: Sequence[str], histories: Sequence[Sequence[str]] | None = None
+    ) -> list[Retrieval]:
+        """Rank FAQ entries for many messages, embedding them in one pass."""
+        histories = histories or [()] * len(messages)
+        texts = [m.strip() for m in messages]
+        vectors = self.store.embedding_function.encode([t or " " for t in texts])
+        results = []
+        for text, vector, history in zip(texts, vectors, histories, strict=True):
+            if not text:
+                results.append(Retrieval(text, (), True, 0.0))
+                continue
+            result = self._rank(text, vector)
+            if history and (result.no_match or result.hits[0].score < self.standalone_confidence):
+                result = self._rank_with_history(text, vector, history) or result
+            results.append(result)
+        return results
+
+    def _rank_with_history(
+        self, text: str, vector: np.ndarray, history: Sequence[str]
+    ) -> Retrieval | None:
+        """A follow-up ("and how long does that take?") inherits the topic of the
+        previous customer turn: the query leans towards that turn's embedding."""
+        previous = self.store.embedding_function.encode([history[-1]])[0]
+        blended = vector + self.follow_up_weight * previous
+        blended = blended / np.linalg.norm(blended)
+        result = self._rank(text, blended, used_history=True)
+        return None if result.no_match else result
+
+    def _rank(self, text: str, vector: np.ndarray, used_history: bool = False) -> Retrieval:
+        neighbours = self.store.similarity_search_with_score_by_vector(
+            vector.tolist(), k=self.calibration.neighbours
+        )
+        votes: dict[str, float] = {}
+        best_similarity: dict[str, float] = {}
+        top = float(neighbours[0][1]) if neighbours else 0.0
+        for document, similarity in neighbours:
+            intent = document.metadata["intent"]
+            weight = float(np.exp((similarity - top) / self.calibration.temperature))
+            votes[intent] = votes.get(intent, 0.0) + weight
+            best_similarity[intent] = max(best_similarity.get(intent, -1.0), float(similarity))
+        total = sum(votes.values()) or 1.0
+        ranked = sorted(votes.items(), key=lambda item: item[1], reverse=True)
+        hits = []
+        for intent, vote in ranked[: self.max_hits]:
+            chosen = self._closest_entry(intent, vector)
+            if chosen is None:
+                continue
+            hits.append(Hit(chosen, round(vote / total, 4), round(best_similarity[intent], 4)))
+        no_match = (
+            not hits
+            or top < self.calibration.min_similarity
+            or hits[0].score < self.calibration.min_confidence
+        )
+        return Retrieval(text, tuple(hits), no_match, round(top, 4), used_history)
+
+    def _closest_entry(self, intent: str, vector: np.ndarray) -> FaqEntry | None:
+        """The intent's FAQ entry most similar to the query (intents may have several)."""
+        if intent not in self._entry_vectors:
+            return None
+        ids, matrix = self._entry_vectors[intent]
+        return self.corpus.by_id[ids[int(np.argmax(matrix @ vector))]]
+
+
+def _entry_vectors_by_intent(index: FaqIndex) -> dict[str, tuple[list[str], np.ndarray]]:
+    """The stored vectors of the FAQ entries, grouped by intent."""
+    grouped: dict[str, tuple[list[str], list[np.ndarray]]] = {}
+    store = index.store
+    for position, doc_id in store.index_to_docstore_id.items():
+        metadata = store.docstore.search(doc_id).metadata
+        if metadata["kind"] != "faq":
+            continue
+        ids, vectors = grouped.setdefault(metadata["intent"], ([], []))
+        ids.append(metadata["faq_id"])
+        vectors.append(store.index.reconstruct(position))
+    return {intent: (ids, np.stack(vectors)) for intent, (ids, vectors) in grouped.items()}

@@ -1,0 +1,42 @@
+"""Shared fixtures. Real-model fixtures are session-scoped: each model loads once."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+os.environ.setdefault("TELLER_HOME", str(REPO / ".teller"))
+
+from bot.settings import Settings, apply_offline_environment  # noqa: E402
+
+apply_offline_environment()
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    return Settings()
+
+
+@pytest.fixture(scope="session")
+def corpus(settings):
+    from knowledge.corpus import load_corpus
+
+    return load_corpus(settings.knowledge_dir)
+
+
+@pytest.fixture(scope="session")
+def retriever(settings, corpus):
+    """The product's retriever: shipped encoder, full index (built if stale)."""
+    from bot.assistant import build_retriever
+
+    return build_retriever(settings, corpus)
+
+
+@pytest.fixture(scope="session")
+def base_encoder():
+    from knowledge.encoder import load_encoder
+
+    return load_encoder("base")
