@@ -8,18 +8,25 @@
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
-APT_PACKAGES := python3-venv
+APT_PACKAGES := python3-venv build-essential cmake
 # Extra pip options, e.g. PIP_TORCH_OPTS="--index-url <a CPU wheel index>" on machines
 # without a local torch wheel.
 PIP_TORCH_OPTS ?=
 STAMP := $(VENV)/.installed
+# llama-cpp-python is built from source once, with flags that avoid the AMX crash of
+# the default native build, and the wheel is cached here for later installs.
+WHEELS ?= $(HOME)/.cache/teller/wheels
+LLAMA_VERSION := 0.3.36
+LLAMA_WHEEL := $(WHEELS)/.llama-cpp-python-$(LLAMA_VERSION)
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON \
+	-DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF -DLLAVA_BUILD=OFF
 
 export HF_HUB_OFFLINE := 1
 export HF_HUB_DISABLE_TELEMETRY := 1
 export TRANSFORMERS_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: run test bench lint setup apt index clean
+.PHONY: run test bench lint setup apt prepare clean
 
 run: setup
 	$(BIN)/teller chat
@@ -37,21 +44,30 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-setup: apt $(STAMP) index
+setup: apt $(STAMP) prepare
 
 apt:
 	@scripts/ensure-apt-packages.sh $(APT_PACKAGES)
 
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet $(PIP_TORCH_OPTS) torch==2.13.0
-	$(BIN)/pip install --quiet -e '.[dev]'
+
+$(LLAMA_WHEEL): | $(VENV)/bin/python
+	mkdir -p $(WHEELS)
+	@echo "Building llama-cpp-python $(LLAMA_VERSION) from source (once; about 15 minutes)"
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip wheel --no-deps --no-binary llama-cpp-python \
+		--wheel-dir $(WHEELS) llama-cpp-python==$(LLAMA_VERSION)
 	touch $@
 
-# Builds the FAQ index only when it is missing or stale.
-index: $(STAMP)
-	@$(BIN)/teller index status || $(BIN)/teller index build
+$(STAMP): pyproject.toml $(LLAMA_WHEEL) | $(VENV)/bin/python
+	$(BIN)/pip install --quiet $(PIP_TORCH_OPTS) torch==2.13.0
+	$(BIN)/pip install --quiet --find-links $(WHEELS) --only-binary llama-cpp-python -e '.[dev]'
+	touch $@
+
+# Builds the index, the PII pipeline and the LLM weights only when missing or stale.
+prepare: $(STAMP)
+	@$(BIN)/teller prepare
 
 clean:
 	rm -rf $(VENV) .teller .pytest_cache .ruff_cache

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from bot.pipeline import Assistant
 from bot.settings import Settings
 from knowledge.corpus import Corpus, load_corpus
 from knowledge.encoder import SentenceEncoder
@@ -44,3 +45,30 @@ def build_retriever(settings: Settings, corpus: Corpus | None = None) -> Retriev
     encoder = load_encoder(settings)
     index = open_index(settings.index_dir, corpus, load_exemplars(settings.knowledge_dir), encoder)
     return Retriever(index, corpus, calibration(settings, encoder), max_hits=settings.max_hits)
+
+
+def build_assistant(settings: Settings) -> Assistant:
+    """Everything a turn needs, from settings. An unavailable LLM means extractive replies."""
+    from bot.emotion import CueWordEmotion
+    from bot.gguf import ModelFilesError
+    from bot.llm import LLMUnavailableError, chat_model
+    from bot.redact import Redactor
+    from bot.risk import ScamSignals
+    from bot.store import Store
+
+    corpus = load_corpus(settings.knowledge_dir)
+    try:
+        llm = chat_model(settings)
+    except (LLMUnavailableError, ModelFilesError) as error:
+        log.warning("LLM unavailable, answering with approved texts only: %s", error)
+        llm = None
+    return Assistant(
+        settings=settings,
+        corpus=corpus,
+        retriever=build_retriever(settings, corpus),
+        redactor=Redactor(settings.home / "spacy-blank-en"),
+        emotion=CueWordEmotion(),
+        risk=ScamSignals(),
+        llm=llm,
+        store=Store(settings.database),
+    )

@@ -9,18 +9,21 @@ from __future__ import annotations
 
 import json
 import sys
+import uuid
 from importlib.metadata import entry_points
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from pydantic import ValidationError
 
-from bot.inputs import InputRejected, clean_message, has_words
+from bot.gguf import ModelFilesError
 from bot.settings import Settings, apply_offline_environment, configure_logging
+from bot.store import StoreUnavailableError
+from bot.types import Reply
 from knowledge.corpus import CorpusError
 from knowledge.encoder import EncoderMissingError
 from knowledge.index import IndexUnavailableError
-from knowledge.retriever import Retrieval
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -31,11 +34,6 @@ index_app = typer.Typer(no_args_is_help=True, help="Build and inspect the FAQ in
 train_app = typer.Typer(no_args_is_help=True, help="Train Teller's models.")
 app.add_typer(index_app, name="index")
 app.add_typer(train_app, name="train")
-
-NO_MATCH_REPLY = (
-    "I'm not sure I have an approved answer for that. I can help with cards, payments, "
-    "transfers, top-ups, currency exchange, your account and security, savings and loans."
-)
 
 
 def settings() -> Settings:
@@ -96,77 +94,70 @@ def index_status() -> None:
         raise typer.Exit(1)
 
 
-def read_message(message: str, max_chars: int) -> str:
+@app.command()
+def prepare() -> None:
+    """Build or verify what Teller needs offline: the index, the PII pipeline, the LLM."""
+    from bot.assistant import build_retriever
+    from bot.gguf import prepare_gguf
+    from bot.redact import ensure_blank_spacy
+
+    config = settings()
+    build_retriever(config)
+    ensure_blank_spacy(config.home / "spacy-blank-en")
+    if config.llm == "embedded":
+        prepare_gguf(config.home / "models")
+    typer.echo(f"Teller is prepared in {config.home}.")
+
+
+def read_message(message: str) -> str | bytes:
     """The message argument, or standard input's raw bytes when it is ``-``."""
-    raw: str | bytes = sys.stdin.buffer.read() if message == "-" else message
-    return clean_message(raw, max_chars)
-
-
-def retrieval_json(result: Retrieval) -> dict:
-    return {
-        "query": result.query,
-        "no_match": result.no_match,
-        "top_similarity": result.top_similarity,
-        "used_history": result.used_history,
-        "hits": [
-            {
-                "faq_id": hit.entry.id,
-                "intent": hit.intent,
-                "title": hit.entry.title,
-                "score": hit.score,
-                "similarity": hit.similarity,
-            }
-            for hit in result.hits
-        ],
-    }
+    return sys.stdin.buffer.read() if message == "-" else message
 
 
 @app.command()
 def ask(
     message: Annotated[str, typer.Argument(help="The customer's message; - reads stdin.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
-    history: Annotated[
-        list[str] | None, typer.Option(help="An earlier customer turn (repeatable, oldest first).")
+    session: Annotated[
+        str | None, typer.Option(help="Continue this conversation (its session_id).")
     ] = None,
 ) -> None:
-    """Route one message to the bank's FAQ entries."""
-    from bot.assistant import build_retriever
+    """Run one full turn: routing, decision, reply, audit."""
+    from bot.assistant import build_assistant
 
-    config = settings()
-    try:
-        text = read_message(message, config.max_message_chars)
-    except InputRejected as error:
-        if as_json:
-            typer.echo(json.dumps({"error": str(error), "no_match": True, "hits": []}))
-        raise fail(str(error)) from error
-    retriever = build_retriever(config)
-    result = (
-        retriever.retrieve(text, history or [])
-        if has_words(text)
-        else Retrieval(text, (), True, 0.0)
-    )
+    reply = build_assistant(settings()).turn(read_message(message), session)
+    rejected = "rejected_input" in reply.audit
     if as_json:
-        typer.echo(json.dumps(retrieval_json(result), ensure_ascii=False))
-        return
-    typer.echo(describe(result))
+        data = reply.to_json()
+        if rejected:
+            data["error"] = reply.audit["rejected_input"]
+        typer.echo(json.dumps(data, ensure_ascii=False))
+    else:
+        typer.echo(reply.answer)
+        typer.echo(footer(reply), err=True)
+    if rejected:
+        raise typer.Exit(2)
 
 
-def describe(result: Retrieval) -> str:
-    """A human-readable reply: the approved answer with its citation, or no match."""
-    if result.no_match or result.top is None:
-        return NO_MATCH_REPLY
-    top = result.top
-    return f"{top.entry.answer}\n  [source: {top.entry.id} · {top.intent} · {top.score:.0%}]"
+def footer(reply: Reply) -> str:
+    sources = ", ".join(c.faq_id for c in reply.citations) or "none"
+    extra = f" · ticket {reply.ticket}" if reply.ticket else ""
+    return (
+        f"  [{reply.action} · sources: {sources} · emotion {reply.emotion.label} · "
+        f"tone {reply.tone}{extra} · session {reply.session_id}]"
+    )
 
 
 @app.command()
-def chat() -> None:
-    """Talk to Teller in the terminal (empty line or Ctrl-D to leave)."""
-    from bot.assistant import build_retriever
+def chat(
+    session: Annotated[str | None, typer.Option(help="Continue this conversation.")] = None,
+) -> None:
+    """Talk to Teller in the terminal, replies streamed (empty line or Ctrl-D to leave)."""
+    from bot.assistant import build_assistant
+    from bot.pipeline import Replace, Token
 
-    config = settings()
-    retriever = build_retriever(config)
-    history: list[str] = []
+    assistant = build_assistant(settings())
+    session_id = session or str(uuid.uuid4())
     typer.echo(
         "Teller is ready. Ask about cards, payments, transfers, savings... (empty line to quit)"
     )
@@ -177,14 +168,34 @@ def chat() -> None:
             break
         if not line.strip():
             break
-        try:
-            text = clean_message(line, config.max_message_chars)
-        except InputRejected as error:
-            typer.echo(f"teller> {error}")
-            continue
-        result = retriever.retrieve(text, history) if has_words(text) else None
-        typer.echo("teller> " + (describe(result) if result else NO_MATCH_REPLY))
-        history.append(text)
+        typer.echo("teller> ", nl=False)
+        for event in assistant.stream(line, session_id):
+            if isinstance(event, Token):
+                typer.echo(event.text, nl=False)
+            elif isinstance(event, Replace):
+                typer.echo(f"\n(correction, the approved answer:)\nteller> {event.text}", nl=False)
+            elif isinstance(event, Reply):
+                typer.echo("\n" + footer(event))
+    typer.echo(f"Conversation saved as {session_id}.")
+
+
+@app.command()
+def export(
+    session_id: Annotated[str, typer.Argument(help="The conversation to export.")],
+    out: Annotated[Path | None, typer.Option(help="Write here instead of stdout.")] = None,
+) -> None:
+    """Write a conversation (turns, audit records, tickets) as JSON."""
+    from bot.store import Store, dumps
+
+    data = Store(settings().database).export(session_id)
+    if data is None:
+        raise fail(f"no conversation {session_id}", code=1)
+    text = dumps(data)
+    if out:
+        out.write_text(text + "\n", encoding="utf-8")
+        typer.echo(f"wrote {out}")
+    else:
+        typer.echo(text)
 
 
 @train_app.command("routing")
@@ -208,6 +219,11 @@ def main() -> None:
         app.add_typer(plugin.load(), name=plugin.name)
     try:
         app()
-    except (CorpusError, EncoderMissingError, IndexUnavailableError) as error:
+    except (
+        CorpusError,
+        EncoderMissingError,
+        IndexUnavailableError,
+        StoreUnavailableError,
+    ) as error:
         typer.secho(f"teller: {error}", err=True, fg=typer.colors.RED)
         sys.exit(1)

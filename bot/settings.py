@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from knowledge import DATA_DIR
@@ -39,10 +40,33 @@ class Settings(BaseSettings):
         None, description="No-match below this intent probability (default: calibrated)."
     )
 
+    llm: Literal["embedded", "openai", "extractive"] = Field(
+        "embedded", description="embedded (llama.cpp), openai (any compatible server), extractive."
+    )
+    llm_base_url: str = Field("http://127.0.0.1:8080/v1", description="OpenAI-compatible URL.")
+    llm_model: str = Field("qwen2.5-coder-1.5b-instruct", description="Model name on the server.")
+    llm_api_key: SecretStr = Field(SecretStr("not-needed"), description="Server API key.")
+    llm_temperature: float = Field(0.2, ge=0, le=2)
+    llm_max_tokens: int = Field(160, ge=16, le=1024, description="Token cap per reply.")
+    llm_timeout_s: float = Field(30.0, gt=0, description="Give up on the LLM after this.")
+    llm_context: int = Field(4096, ge=512, description="Embedded model context window.")
+    llm_threads: int = Field(2, ge=1, description="CPU threads for the embedded model.")
+    llm_seed: int = Field(7, description="Sampling seed of the embedded model.")
+    history_turns: int = Field(3, ge=0, le=20, description="Earlier turns shown to the LLM.")
+    database_url: str | None = Field(None, description="SQLAlchemy URL; default SQLite in home.")
+    clarify_below: float = Field(0.55, ge=0, le=1, description="Ask which topic under this.")
+    max_failures: int = Field(2, ge=1, description="Unhelped turns in a row before handoff.")
+    angry_streak: int = Field(2, ge=1, description="Angry turns in a row before handoff.")
+    angry_intensity: float = Field(0.9, ge=0, le=1, description="Hand over at once above this.")
+
     @property
     def index_dir(self) -> Path:
         name = self.encoder if self.encoder in ("finetuned", "base") else "custom"
         return self.home / "index" / name
+
+    @property
+    def database(self) -> str:
+        return self.database_url or f"sqlite:///{self.home / 'teller.db'}"
 
 
 def apply_offline_environment() -> None:

@@ -32,3 +32,27 @@ def routing(
     from evals import routing as bench
 
     emit(bench.run(Settings(), latency_sample, compare_base), as_json)
+
+
+@app.command()
+def chat(
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    limit: Annotated[int | None, typer.Option(help="Only the first N conversations.")] = None,
+) -> None:
+    """Latency, speed and grounding over scripted conversations (configured LLM)."""
+    from evals import chat as bench
+
+    emit(bench.run(Settings(), limit), as_json)
+
+
+@app.command()
+def injection(
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    through_assistant: Annotated[
+        bool, typer.Option(help="Also run every attack through the whole pipeline.")
+    ] = False,
+) -> None:
+    """Prompt-injection screening, and leaks of the system prompt."""
+    from evals import injection as bench
+
+    emit(bench.run(Settings(), through_assistant), as_json)

@@ -23,6 +23,7 @@ from knowledge.index import build_index
 from knowledge.retriever import Retriever
 
 TEST_FILE = EVAL_DATA / "banking77_test.csv"
+OUT_OF_SCOPE_FILE = EVAL_DATA / "out_of_scope.csv"
 SHOTS = 10
 
 
@@ -39,6 +40,18 @@ def accuracy(retriever: Retriever, test: list[Exemplar], labels: list[str]) -> d
         "macro_f1": round(
             float(f1_score(gold, predicted, labels=labels, average="macro", zero_division=0)), 4
         ),
+    }
+
+
+def no_match_rates(retriever: Retriever, test: list[Exemplar]) -> dict:
+    """How often out-of-scope messages get "no match", and in-scope ones wrongly do."""
+    out_of_scope = [ex.text for ex in read_labelled_csv(OUT_OF_SCOPE_FILE)]
+    rejected = sum(r.no_match for r in retriever.retrieve_batch(out_of_scope))
+    in_scope = sum(r.no_match for r in retriever.retrieve_batch([ex.text for ex in test]))
+    return {
+        "out_of_scope_n": len(out_of_scope),
+        "out_of_scope_no_match": round(rejected / len(out_of_scope), 4),
+        "in_scope_no_match": round(in_scope / len(test), 4),
     }
 
 
@@ -67,6 +80,7 @@ def run(settings: Settings, latency_sample: int = 500, compare_base: bool = True
     retriever = Retriever(index, corpus, calibration(settings, encoder), max_hits=settings.max_hits)
 
     report = {"encoder": encoder.model_id, "n": len(test), **accuracy(retriever, test, labels)}
+    report |= no_match_rates(retriever, test)
     sample = [ex.text for ex in random.Random(1).sample(test, min(latency_sample, len(test)))]
     retriever.retrieve(sample[0])  # warm-up
     timings = time_each(retriever.retrieve, sample)

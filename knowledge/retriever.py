@@ -13,6 +13,7 @@ probability is below ``min_confidence``.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,6 +77,7 @@ class Retriever:
         max_hits: int = 5,
         follow_up_weight: float = 0.6,
         standalone_confidence: float = 0.9,
+        follow_up_confidence: float = 0.5,
     ):
         self.store = index.store
         self.corpus = corpus
@@ -83,14 +85,16 @@ class Retriever:
         self.max_hits = max_hits
         self.follow_up_weight = follow_up_weight
         self.standalone_confidence = standalone_confidence
+        self.follow_up_confidence = follow_up_confidence
         self._entry_vectors = _entry_vectors_by_intent(index)
 
     def retrieve(self, message: str, history: Sequence[str] = ()) -> Retrieval:
         """Rank FAQ entries for ``message``.
 
-        ``history`` holds earlier customer turns, oldest first. When the message alone
-        routes with less than ``standalone_confidence`` it is treated as a follow-up
-        and routed together with the previous turn.
+        ``history`` holds earlier customer turns, oldest first. A message that reads
+        as a follow-up (short, leaning on "it", "that", "and ...") or that routes with
+        less than ``standalone_confidence`` on its own is routed together with the
+        previous turn.
         """
         return self.retrieve_batch([message], [history])[0]
 
@@ -107,7 +111,11 @@ class Retriever:
                 results.append(Retrieval(text, (), True, 0.0))
                 continue
             result = self._rank(text, vector)
-            if history and (result.no_match or result.hits[0].score < self.standalone_confidence):
+            if history and (
+                looks_like_follow_up(text)
+                or result.no_match
+                or result.hits[0].score < self.standalone_confidence
+            ):
                 result = self._rank_with_history(text, vector, history) or result
             results.append(result)
         return results
@@ -116,12 +124,21 @@ class Retriever:
         self, text: str, vector: np.ndarray, history: Sequence[str]
     ) -> Retrieval | None:
         """A follow-up ("and how long does that take?") inherits the topic of the
-        previous customer turn: the query leans towards that turn's embedding."""
-        previous = self.store.embedding_function.encode([history[-1]])[0]
-        blended = vector + self.follow_up_weight * previous
+        previous customer turn: the query leans towards that turn's embedding. When
+        even that stays unsure, the previous turn's confident topic leads."""
+        previous_vector = self.store.embedding_function.encode([history[-1]])[0]
+        blended = vector + self.follow_up_weight * previous_vector
         blended = blended / np.linalg.norm(blended)
         result = self._rank(text, blended, used_history=True)
-        return None if result.no_match else result
+        if not result.no_match and result.hits[0].score >= self.follow_up_confidence:
+            return result
+        previous = self._rank(history[-1], previous_vector)
+        if previous.no_match or previous.hits[0].score < self.follow_up_confidence:
+            return None if result.no_match else result
+        leader = previous.hits[0]
+        rest = tuple(h for h in result.hits if h.entry.id != leader.entry.id)
+        hits = (leader, *rest)[: self.max_hits]
+        return Retrieval(text, hits, False, result.top_similarity, used_history=True)
 
     def _rank(self, text: str, vector: np.ndarray, used_history: bool = False) -> Retrieval:
         neighbours = self.store.similarity_search_with_score_by_vector(
@@ -143,12 +160,15 @@ class Retriever:
             if chosen is None:
                 continue
             hits.append(Hit(chosen, round(vote / total, 4), round(best_similarity[intent], 4)))
-        no_match = (
-            not hits
-            or top < self.calibration.min_similarity
-            or hits[0].score < self.calibration.min_confidence
-        )
+        # A blended follow-up query sits between two topics, so its nearest similarity
+        # is lower by construction; only its confidence decides.
+        too_far = top < self.calibration.min_similarity and not used_history
+        no_match = not hits or too_far or hits[0].score < self.calibration.min_confidence
         return Retrieval(text, tuple(hits), no_match, round(top, 4), used_history)
+
+    def best_entry(self, intent: str, message: str) -> FaqEntry | None:
+        """The entry of ``intent`` closest to ``message``, whatever the routing said."""
+        return self._closest_entry(intent, self.store.embedding_function.encode([message])[0])
 
     def _closest_entry(self, intent: str, vector: np.ndarray) -> FaqEntry | None:
         """The intent's FAQ entry most similar to the query (intents may have several)."""
@@ -156,6 +176,18 @@ class Retriever:
             return None
         ids, matrix = self._entry_vectors[intent]
         return self.corpus.by_id[ids[int(np.argmax(matrix @ vector))]]
+
+
+FOLLOW_UP_OPENERS = re.compile(r"^(and|but|also|so|then|or|what about|how about|what if)\b", re.I)
+ANAPHORA = re.compile(r"\b(it|that|this|those|these|they|them|there|one)\b", re.I)
+FOLLOW_UP_MAX_WORDS = 9
+
+
+def looks_like_follow_up(text: str) -> bool:
+    """Short messages that lean on an earlier turn: "and how long does that take?"."""
+    if len(text.split()) > FOLLOW_UP_MAX_WORDS:
+        return False
+    return bool(FOLLOW_UP_OPENERS.match(text) or ANAPHORA.search(text))
 
 
 def _entry_vectors_by_intent(index: FaqIndex) -> dict[str, tuple[list[str], np.ndarray]]:

@@ -40,3 +40,33 @@ def base_encoder():
     from knowledge.encoder import load_encoder
 
     return load_encoder("base")
+
+
+@pytest.fixture(scope="session")
+def redactor(tmp_path_factory):
+    from bot.redact import Redactor
+
+    return Redactor(tmp_path_factory.mktemp("spacy") / "blank-en")
+
+
+@pytest.fixture()
+def make_assistant(settings, corpus, retriever, redactor, tmp_path):
+    """An Assistant on the real retriever and a fresh SQLite store, with a chosen LLM."""
+    from bot.emotion import CueWordEmotion
+    from bot.pipeline import Assistant
+    from bot.risk import ScamSignals
+    from bot.store import Store
+
+    def make(llm=None, store=None, **overrides):
+        return Assistant(
+            settings=settings.model_copy(update=overrides),
+            corpus=corpus,
+            retriever=retriever,
+            redactor=redactor,
+            emotion=CueWordEmotion(),
+            risk=ScamSignals(),
+            llm=llm,
+            store=store or Store(f"sqlite:///{tmp_path / 'teller.db'}"),
+        )
+
+    return make

@@ -1,6 +1,7 @@
-"""The `teller` command as a user runs it: JSON shape and bad input, no tracebacks."""
+"""The `teller` command as a user runs it: JSON shape, sessions, export, bad input."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,35 +11,63 @@ import pytest
 pytestmark = pytest.mark.slow
 
 TELLER = str(Path(sys.executable).parent / "teller")
+REPLY_KEYS = {
+    "answer", "action", "intent", "faq_ids", "confidence", "emotion", "tone", "escalate",
+    "scam_warning", "citations", "grounded", "session_id", "latency_ms",
+}  # fmt: skip
 
 
-def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([TELLER, *args], input=stdin, capture_output=True, timeout=300)
+def run(*args: str, stdin: bytes | None = None, **env: str) -> subprocess.CompletedProcess:
+    """The real command, on the extractive backend (the LLM has its own tests)."""
+    environment = {**os.environ, "TELLER_LLM": "extractive", **env}
+    return subprocess.run(
+        [TELLER, *args], input=stdin, capture_output=True, timeout=300, env=environment
+    )
+
+
+def ask(*args: str) -> dict:
+    result = run("ask", *args, "--json")
+    assert b"Traceback" not in result.stderr, result.stderr.decode()
+    return json.loads(result.stdout)
 
 
 def test_ask_json_shape():
-    result = run("ask", "my card hasn't arrived yet", "--json")
+    reply = ask("my card hasn't arrived yet")
+    assert set(reply) >= REPLY_KEYS
+    assert reply["action"] == "answer"
+    assert reply["intent"] == "card_arrival"
+    assert reply["faq_ids"] == ["card-arrival"]
+    assert reply["citations"][0]["faq_id"] == "card-arrival"
+    assert reply["hits"][0]["intent"] == "card_arrival"
+    assert 0 < reply["confidence"] <= 1
+
+
+def test_ask_continues_a_session_and_exports_it(tmp_path):
+    first = ask("I want to send money to my sister in Spain")
+    follow_up = ask("and how long will that take?", "--session", first["session_id"])
+    assert follow_up["session_id"] == first["session_id"]
+    assert follow_up["intent"] in ("make_transfer", "transfer_timing")
+    out = tmp_path / "conversation.json"
+    result = run("export", first["session_id"], "--out", str(out))
     assert result.returncode == 0, result.stderr.decode()
-    reply = json.loads(result.stdout)
-    assert set(reply) >= {"query", "no_match", "top_similarity", "hits"}
-    assert reply["no_match"] is False
-    top = reply["hits"][0]
-    assert set(top) == {"faq_id", "intent", "title", "score", "similarity"}
-    assert top["intent"] == "card_arrival"
+    exported = json.loads(out.read_text())
+    assert [t["customer"] for t in exported["turns"]] == [
+        "I want to send money to my sister in Spain",
+        "and how long will that take?",
+    ]
+    assert exported["turns"][1]["audit"]["retrieval"]["used_history"] is True
 
 
-def test_ask_with_history():
-    result = run(
-        "ask", "how long does it take?", "--history", "I want to send money to Spain", "--json"
-    )
-    reply = json.loads(result.stdout)
-    assert reply["used_history"] is True
+def test_export_unknown_session_is_a_clear_error():
+    result = run("export", "no-such-session")
+    assert result.returncode == 1
+    assert b"no conversation no-such-session" in result.stderr
 
 
 def test_ask_plain_text_cites_its_source():
     result = run("ask", "how do I change my PIN?")
     assert result.returncode == 0
-    assert "[source: change-pin" in result.stdout.decode()
+    assert "sources: change-pin" in result.stderr.decode()
 
 
 @pytest.mark.parametrize(
@@ -54,14 +83,16 @@ def test_ask_plain_text_cites_its_source():
 def test_bad_input_gets_a_clear_message(args, stdin, message):
     result = run(*args, stdin=stdin)
     assert result.returncode == 2
-    assert message in json.loads(result.stdout)["error"]
+    reply = json.loads(result.stdout)
+    assert message in reply["error"]
+    assert reply["action"] == "clarify"
     assert b"Traceback" not in result.stderr
 
 
-def test_emoji_only_is_no_match():
-    result = run("ask", "😀🙏", "--json")
-    assert result.returncode == 0
-    assert json.loads(result.stdout)["no_match"] is True
+def test_emoji_only_is_declined():
+    reply = ask("😀🙏")
+    assert reply["action"] == "decline"
+    assert reply["faq_ids"] == []
 
 
 def test_index_status_reports_up_to_date():
@@ -71,10 +102,22 @@ def test_index_status_reports_up_to_date():
 
 
 def test_bad_configuration_is_a_clear_error():
-    import os
-
-    env = {**os.environ, "TELLER_MAX_HITS": "many"}
-    result = subprocess.run([TELLER, "ask", "hi"], capture_output=True, env=env, timeout=120)
+    result = run("ask", "hi", TELLER_MAX_HITS="many")
     assert result.returncode != 0
     assert b"TELLER_MAX_HITS" in result.stderr
     assert b"Traceback" not in result.stderr
+
+
+def test_read_only_database_is_a_clear_message(tmp_path):
+    database = tmp_path / "ro.db"
+    run("ask", "hello", TELLER_DATABASE_URL=f"sqlite:///{database}")
+    result = run(
+        "ask",
+        "how do I change my PIN?",
+        "--json",
+        TELLER_DATABASE_URL=f"sqlite:///file:{database}?mode=ro&uri=true",
+    )
+    assert b"Traceback" not in result.stderr
+    reply = json.loads(result.stdout)
+    assert reply["saved"] is False
+    assert reply["faq_ids"] == ["change-pin"]

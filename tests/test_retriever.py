@@ -20,6 +20,9 @@ ROUTES = [
     ("I'd like to make a formal complaint", "complaint"),
 ]
 
+# Entries that say how long a transfer takes.
+TIMING_ANSWERS = ("make_transfer", "transfer_timing")
+
 OUT_OF_SCOPE = [
     "What's the capital of Australia?",
     "Write me a poem about cats",
@@ -67,8 +70,8 @@ def test_follow_up_routes_with_the_conversation(retriever):
     alone = retriever.retrieve("and how long will that take?")
     follow_up = retriever.retrieve("and how long will that take?", history)
     assert follow_up.used_history
-    assert follow_up.top.intent == "transfer_timing"
-    assert alone.top.intent != "transfer_timing" or alone.top.score < follow_up.top.score
+    assert follow_up.top.intent in TIMING_ANSWERS
+    assert alone.top.intent not in TIMING_ANSWERS
 
 
 def test_clear_new_topic_ignores_history(retriever):

@@ -1,0 +1,95 @@
+"""The decision step: answer, clarify, decline or escalate, and why."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.types import Action, Emotion, Risk
+from knowledge.corpus import FaqEntry
+from knowledge.retriever import Retrieval
+
+
+@dataclass(frozen=True)
+class Policy:
+    clarify_below: float = 0.55  # top score under this, with a close runner-up: ask which
+    clarify_runner_up: float = 0.2  # the runner-up needs at least this score
+    max_failures: int = 2  # consecutive turns without an answer before a handoff
+    angry_streak: int = 2  # consecutive angry turns before a handoff
+    angry_intensity: float = 0.9  # a single turn this angry is handed over at once
+
+
+@dataclass(frozen=True)
+class Memory:
+    """What the decision needs to know about earlier turns."""
+
+    failures: int = 0  # consecutive turns that ended in decline or clarify
+    angry_turns: int = 0  # consecutive angry turns, before this one
+
+
+@dataclass(frozen=True)
+class Decision:
+    action: Action
+    reason: str
+    entries: tuple[FaqEntry, ...] = ()
+    intent: str | None = None
+    escalate_reason: str | None = None
+
+
+def decide(
+    retrieval: Retrieval, emotion: Emotion, risk: Risk, memory: Memory, policy: Policy
+) -> Decision:
+    top = retrieval.top
+    confident = top is not None and not retrieval.no_match
+    if risk.scam:
+        scam_entries = (top.entry,) if confident and top.intent == "scam" else ()
+        return Decision(Action.ESCALATE, "scam signals", scam_entries, "scam", "scam_in_progress")
+    if confident and top.intent == "human_agent":
+        return Decision(
+            Action.ESCALATE,
+            "customer asked for a person",
+            (top.entry,),
+            "human_agent",
+            "customer_request",
+        )
+    angry = emotion.label == "angry"
+    if angry and (
+        memory.angry_turns + 1 >= policy.angry_streak or emotion.intensity >= policy.angry_intensity
+    ):
+        entries = (top.entry,) if confident else ()
+        return Decision(
+            Action.ESCALATE,
+            "customer is angry",
+            entries,
+            top.intent if confident else None,
+            "angry_customer",
+        )
+    if not confident:
+        if memory.failures + 1 >= policy.max_failures:
+            return Decision(
+                Action.ESCALATE, "repeated failure to help", (), "out_of_scope", "repeated_failure"
+            )
+        return Decision(Action.DECLINE, "no approved answer matches", (), "out_of_scope")
+    runner_up = retrieval.hits[1] if len(retrieval.hits) > 1 else None
+    if retrieval.used_history:
+        # A follow-up may ask about a neighbouring aspect of the topic: give the writer
+        # both entries rather than asking the customer to choose.
+        second = (
+            (runner_up.entry,) if runner_up and runner_up.score >= policy.clarify_runner_up else ()
+        )
+        return Decision(Action.ANSWER, "follow-up", (top.entry, *second), top.intent)
+    if (
+        runner_up is not None
+        and top.score < policy.clarify_below
+        and runner_up.score >= policy.clarify_runner_up
+    ):
+        if memory.failures + 1 >= policy.max_failures:
+            return Decision(
+                Action.ANSWER,
+                "best guess after an unresolved clarification",
+                (top.entry,),
+                top.intent,
+            )
+        return Decision(
+            Action.CLARIFY, "two close candidates", (top.entry, runner_up.entry), top.intent
+        )
+    return Decision(Action.ANSWER, "confident match", (top.entry,), top.intent)

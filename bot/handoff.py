@@ -1,0 +1,62 @@
+"""Handoff to a human: the ticket an agent picks up, and what the customer is told."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+REASONS = {
+    "customer_request": "the customer asked for a person",
+    "scam_in_progress": "a scam may be in progress",
+    "angry_customer": "the customer is very unhappy",
+    "repeated_failure": "Teller could not answer repeatedly",
+}
+ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+@dataclass(frozen=True)
+class TurnRecord:
+    customer: str
+    reply: str
+    emotion: str
+    intent: str | None
+
+
+def new_ticket_number() -> str:
+    return "LB-" + "".join(secrets.choice(ALPHABET) for _ in range(6))
+
+
+def build_ticket(reason: str, turns: Sequence[TurnRecord]) -> dict:
+    """The ticket's fields: reason, one-paragraph summary, transcript, emotions."""
+    topics = list(dict.fromkeys(t.intent for t in turns if t.intent and t.intent != "out_of_scope"))
+    last = turns[-1]
+    summary = (
+        f"Handed over because {REASONS.get(reason, reason)}. "
+        f"Topics: {', '.join(topics) or 'none identified'}. "
+        f"{len(turns)} customer turn(s); emotion now {last.emotion}. "
+        f'Last message: "{last.customer}"'
+    )
+    transcript = []
+    for turn in turns:
+        transcript += [
+            {"role": "customer", "text": turn.customer},
+            {"role": "teller", "text": turn.reply},
+        ]
+    return {
+        "number": new_ticket_number(),
+        "reason": reason,
+        "summary": summary,
+        "transcript": transcript,
+        "emotions": [t.emotion for t in turns],
+    }
+
+
+def handoff_notice(ticket_number: str, facts: dict[str, str]) -> str:
+    return (
+        f"I'm passing you to one of our team now. Your reference is {ticket_number}. "
+        f"The expected wait is {facts['contact.human_wait']} during chat hours "
+        f"({facts['contact.chat_hours']}); outside them, someone will pick this up "
+        f"{facts['contact.human_wait_out_of_hours']}. You can also call us on "
+        f"{facts['contact.phone']}."
+    )

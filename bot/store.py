@@ -1,0 +1,232 @@
+"""Sessions, turns (each with its full audit record) and handoff tickets, in SQL.
+
+SQLite by default (WAL journal, one transaction per turn, so a process killed mid-turn
+leaves every earlier turn intact); any SQLAlchemy URL (PostgreSQL) when scaled out.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import JSON, ForeignKey, String, Text, create_engine, event, func, select
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+
+
+class StoreUnavailableError(RuntimeError):
+    """The database cannot be written or read; the message says why."""
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Conversation(Base):
+    __tablename__ = "conversations"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16), default="text")
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    turns: Mapped[list[Turn]] = relationship(
+        order_by="Turn.position", back_populates="conversation"
+    )
+    tickets: Mapped[list[Ticket]] = relationship(back_populates="conversation")
+
+
+class Turn(Base):
+    __tablename__ = "turns"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), index=True)
+    position: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    customer_text: Mapped[str] = mapped_column(Text)
+    reply_text: Mapped[str] = mapped_column(Text)
+    action: Mapped[str] = mapped_column(String(16))
+    intent: Mapped[str | None] = mapped_column(String(64))
+    emotion: Mapped[str] = mapped_column(String(16))
+    audit: Mapped[dict] = mapped_column(JSON)
+    conversation: Mapped[Conversation] = relationship(back_populates="turns")
+
+
+class Ticket(Base):
+    __tablename__ = "tickets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(16), unique=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    reason: Mapped[str] = mapped_column(String(64))
+    summary: Mapped[str] = mapped_column(Text)
+    transcript: Mapped[list] = mapped_column(JSON)
+    emotions: Mapped[list] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    conversation: Mapped[Conversation] = relationship(back_populates="tickets")
+
+
+class Store:
+    """All reads and writes of conversations, turns and tickets."""
+
+    def __init__(self, url: str):
+        self.url = url
+        if url.startswith("sqlite:///"):
+            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        self.engine = create_engine(url)
+        if url.startswith("sqlite"):
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        try:
+            Base.metadata.create_all(self.engine)
+        except OperationalError as error:
+            raise StoreUnavailableError(describe(error, url)) from error
+
+    def new_conversation(self, channel: str = "text") -> str:
+        conversation_id = str(uuid.uuid4())
+        with self._session() as session:
+            session.add(Conversation(id=conversation_id, channel=channel))
+        return conversation_id
+
+    def exists(self, conversation_id: str) -> bool:
+        with self._session() as session:
+            return session.get(Conversation, conversation_id) is not None
+
+    def history(self, conversation_id: str) -> list[Turn]:
+        with self._session() as session:
+            query = select(Turn).where(Turn.conversation_id == conversation_id)
+            return list(session.scalars(query.order_by(Turn.position)))
+
+    def add_turn(
+        self,
+        conversation_id: str,
+        customer_text: str,
+        reply_text: str,
+        action: str,
+        intent: str | None,
+        emotion: str,
+        audit: dict,
+        ticket: dict | None = None,
+    ) -> None:
+        """Store one turn (and its handoff ticket, if any) in one transaction."""
+        with self._session() as session:
+            if session.get(Conversation, conversation_id) is None:
+                session.add(Conversation(id=conversation_id))
+            position = session.scalar(
+                select(func.count()).where(Turn.conversation_id == conversation_id)
+            )
+            session.add(
+                Turn(
+                    conversation_id=conversation_id,
+                    position=position,
+                    customer_text=customer_text,
+                    reply_text=reply_text,
+                    action=action,
+                    intent=intent,
+                    emotion=emotion,
+                    audit=audit,
+                )
+            )
+            if ticket is not None:
+                session.add(Ticket(conversation_id=conversation_id, **ticket))
+
+    def tickets(self, status: str | None = "open") -> list[Ticket]:
+        with self._session() as session:
+            query = select(Ticket).order_by(Ticket.id)
+            if status:
+                query = query.where(Ticket.status == status)
+            return list(session.scalars(query))
+
+    def export(self, conversation_id: str) -> dict | None:
+        """One conversation as a JSON-ready dict, or None if it does not exist."""
+        with self._session() as session:
+            conversation = session.get(Conversation, conversation_id)
+            if conversation is None:
+                return None
+            return {
+                "session_id": conversation.id,
+                "channel": conversation.channel,
+                "created_at": conversation.created_at.isoformat(),
+                "turns": [
+                    {
+                        "position": t.position,
+                        "created_at": t.created_at.isoformat(),
+                        "customer": t.customer_text,
+                        "reply": t.reply_text,
+                        "action": t.action,
+                        "intent": t.intent,
+                        "emotion": t.emotion,
+                        "audit": t.audit,
+                    }
+                    for t in conversation.turns
+                ],
+                "tickets": [
+                    {
+                        "ticket": t.number,
+                        "created_at": t.created_at.isoformat(),
+                        "reason": t.reason,
+                        "summary": t.summary,
+                        "transcript": t.transcript,
+                        "emotions": t.emotions,
+                        "status": t.status,
+                    }
+                    for t in conversation.tickets
+                ],
+            }
+
+    def _session(self) -> _GuardedSession:
+        return _GuardedSession(self)
+
+
+class _GuardedSession:
+    """A session that commits on success and turns database errors into
+    :class:`StoreUnavailableError` with a message an operator can act on."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.session = Session(store.engine, expire_on_commit=False)
+
+    def __enter__(self) -> Session:
+        return self.session
+
+    def __exit__(self, kind, error, trace) -> bool:
+        try:
+            if error is None:
+                self.session.commit()
+            else:
+                self.session.rollback()
+        except SQLAlchemyError as commit_error:
+            self.session.rollback()
+            error = commit_error
+        finally:
+            self.session.close()
+        if isinstance(error, SQLAlchemyError):
+            raise StoreUnavailableError(describe(error, self.store.url)) from error
+        return False
+
+
+def describe(error: SQLAlchemyError, url: str) -> str:
+    reason = str(getattr(error, "orig", error)) or type(error).__name__
+    where = url.split("///", 1)[-1] if url.startswith("sqlite") else url.split("@")[-1]
+    if "readonly" in reason or "read-only" in reason:
+        return f"the conversation store {where} is read-only: {reason}"
+    if "locked" in reason:
+        return f"the conversation store {where} is locked by another process: {reason}"
+    return f"the conversation store {where} is unavailable: {reason}"
+
+
+def _sqlite_pragmas(connection, _record) -> None:
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=2000")
+    cursor.close()
+
+
+def dumps(data: dict) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False, default=str)

@@ -1,0 +1,93 @@
+"""The chat benchmark: scripted two-turn conversations through the whole pipeline.
+
+Reports per-stage latency (retrieval, time to first token, whole reply) for first
+turns and follow-ups separately, generation speed, how often the grounding guard
+withheld an LLM reply, routing accuracy on the scripted intents, and peak memory.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import yaml
+from tqdm import tqdm
+
+from bot.assistant import build_assistant
+from bot.settings import Settings
+from evals import EVAL_DATA
+from evals.measure import machine, peak_memory_mb, percentile_ms
+
+SCRIPT = EVAL_DATA / "chat_turns.yaml"
+
+
+def summarise(turns: list[dict]) -> dict:
+    def stage(name: str) -> dict:
+        values = [t[name] / 1000 for t in turns if t.get(name) is not None]
+        if not values:
+            return {}
+        return {"p50_ms": percentile_ms(values, 50), "p95_ms": percentile_ms(values, 95)}
+
+    return {
+        "turns": len(turns),
+        "intent_accuracy": round(sum(t["intent_ok"] for t in turns) / len(turns), 3),
+        "retrieval": stage("retrieval"),
+        "first_token": stage("first_token"),
+        "reply": stage("total"),
+    }
+
+
+def run(settings: Settings, limit: int | None = None) -> dict:
+    conversations = yaml.safe_load(SCRIPT.read_text(encoding="utf-8"))[:limit]
+    with tempfile.TemporaryDirectory() as scratch:
+        settings = settings.model_copy(
+            update={"database_url": f"sqlite:///{Path(scratch) / 'bench.db'}"}
+        )
+        assistant = build_assistant(settings)
+        assistant.turn("hello")  # warm-up: model load and the system prompt's KV cache
+        records = []
+        total = sum(len(c["turns"]) for c in conversations)
+        with tqdm(total=total, desc="scripted turns", unit="turn") as bar:
+            for conversation in conversations:
+                session = None
+                for position, scripted in enumerate(conversation["turns"]):
+                    reply = assistant.turn(scripted["text"], session)
+                    session = reply.session_id
+                    records.append(record(reply, scripted, position))
+                    bar.update()
+    llm_turns = [r for r in records if r["source"] in ("llm", "fallback")]
+    generated_tokens = sum(r["tokens"] for r in llm_turns)
+    generation_s = sum(r["generate"] for r in llm_turns) / 1000
+    return {
+        "llm": assistant.llm_name,
+        "first_turns": summarise([r for r in records if r["position"] == 0]),
+        "follow_ups": summarise([r for r in records if r["position"] > 0]),
+        "llm_replies": len(llm_turns),
+        "guard_passed": sum(r["source"] == "llm" for r in llm_turns),
+        "guard_fired": sum(r["source"] == "fallback" for r in llm_turns),
+        "guard_pass_rate": round(sum(r["source"] == "llm" for r in llm_turns) / len(llm_turns), 3)
+        if llm_turns
+        else None,
+        "delivered_grounded": round(sum(r["grounded"] for r in records) / len(records), 3),
+        "tokens_per_s": round(generated_tokens / generation_s, 1) if generation_s else None,
+        "peak_rss_mb": peak_memory_mb(),
+        "machine": machine(),
+    }
+
+
+def record(reply, scripted: dict, position: int) -> dict:
+    guard = reply.audit.get("guard", {})
+    source = "none"
+    if guard.get("checked"):
+        source = "llm" if guard.get("passed") else "fallback"
+    return {
+        "position": position,
+        "intent_ok": reply.intent == scripted["intent"],
+        "retrieval": reply.latency_ms.get("retrieval"),
+        "first_token": reply.latency_ms.get("first_token"),
+        "generate": reply.latency_ms.get("generate", 0.0),
+        "total": reply.latency_ms.get("total"),
+        "tokens": reply.audit.get("llm", {}).get("tokens", 0),
+        "source": source,
+        "grounded": reply.grounded,
+    }

@@ -1,0 +1,73 @@
+"""The decision policy on synthetic retrievals (pure logic)."""
+
+from bot.decide import Memory, Policy, decide
+from bot.types import Action, Emotion, Risk
+from knowledge.corpus import FaqEntry
+from knowledge.retriever import Hit, Retrieval
+
+
+def entry(intent: str) -> FaqEntry:
+    return FaqEntry(id=intent.replace("_", "-"), intent=intent, title=intent, answer="A.")
+
+
+def retrieval(*scored: tuple[str, float], no_match: bool = False) -> Retrieval:
+    hits = tuple(Hit(entry(i), s, 0.8) for i, s in scored)
+    return Retrieval("q", hits, no_match, 0.8)
+
+
+CALM, POLICY = Emotion(), Policy()
+
+
+def test_confident_match_is_answered():
+    d = decide(retrieval(("card_arrival", 0.9)), CALM, Risk(), Memory(), POLICY)
+    assert d.action is Action.ANSWER and d.intent == "card_arrival"
+
+
+def test_two_close_candidates_ask_which():
+    d = decide(
+        retrieval(("card_arrival", 0.45), ("card_delivery_estimate", 0.4)),
+        CALM,
+        Risk(),
+        Memory(),
+        POLICY,
+    )
+    assert d.action is Action.CLARIFY
+    assert [e.intent for e in d.entries] == ["card_arrival", "card_delivery_estimate"]
+
+
+def test_after_a_failed_clarification_the_best_guess_is_answered():
+    d = decide(
+        retrieval(("card_arrival", 0.45), ("card_delivery_estimate", 0.4)),
+        CALM,
+        Risk(),
+        Memory(failures=1),
+        POLICY,
+    )
+    assert d.action is Action.ANSWER
+
+
+def test_no_match_declines_then_escalates():
+    assert decide(retrieval(no_match=True), CALM, Risk(), Memory(), POLICY).action is Action.DECLINE
+    d = decide(retrieval(no_match=True), CALM, Risk(), Memory(failures=1), POLICY)
+    assert d.action is Action.ESCALATE and d.escalate_reason == "repeated_failure"
+
+
+def test_human_request_and_scam_escalate():
+    d = decide(retrieval(("human_agent", 0.95)), CALM, Risk(), Memory(), POLICY)
+    assert d.escalate_reason == "customer_request"
+    d = decide(
+        retrieval(("transfer_timing", 0.9)), CALM, Risk(scam=True, score=0.9), Memory(), POLICY
+    )
+    assert d.action is Action.ESCALATE and d.escalate_reason == "scam_in_progress"
+
+
+def test_anger_escalates_on_a_streak_or_at_high_intensity():
+    angry = Emotion("angry", 0.9, 0.5)
+    hit = retrieval(("card_arrival", 0.9))
+    assert decide(hit, angry, Risk(), Memory(), POLICY).action is Action.ANSWER
+    assert (
+        decide(hit, angry, Risk(), Memory(angry_turns=1), POLICY).escalate_reason
+        == "angry_customer"
+    )
+    furious = Emotion("angry", 0.9, 0.95)
+    assert decide(hit, furious, Risk(), Memory(), POLICY).action is Action.ESCALATE

@@ -1,0 +1,128 @@
+"""The real LLM: the packaged Qwen2.5 1.5B through llama-cpp-python, embedded and
+behind llama.cpp's own OpenAI-compatible server on loopback."""
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from bot.llm import chat_model
+from bot.types import Action
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="session")
+def embedded_llm(settings):
+    return chat_model(settings.model_copy(update={"llm": "embedded"}))
+
+
+def test_answer_is_written_by_the_llm_and_grounded(make_assistant, embedded_llm):
+    reply = make_assistant(llm=embedded_llm).turn("How do I change my PIN?")
+    assert reply.action is Action.ANSWER
+    assert reply.faq_ids == ["change-pin"]
+    assert reply.grounded
+    assert reply.audit["guard"]["checked"] is True
+    assert reply.audit["llm"]["tokens"] > 0
+    assert reply.latency_ms["first_token"] > 0
+    assert len(reply.answer.split()) >= 5
+
+
+def test_follow_up_with_the_llm(make_assistant, embedded_llm):
+    assistant = make_assistant(llm=embedded_llm)
+    first = assistant.turn("I want to send money to my sister in Spain")
+    follow_up = assistant.turn("and how long will that take?", first.session_id)
+    assert follow_up.intent in ("make_transfer", "transfer_timing")
+    assert follow_up.grounded
+
+
+def test_decline_and_escalate_with_the_llm(make_assistant, embedded_llm):
+    assistant = make_assistant(llm=embedded_llm)
+    declined = assistant.turn("Who won the football last night?")
+    assert declined.action is Action.DECLINE
+    escalated = assistant.turn("Let me speak to a human agent please", declined.session_id)
+    assert escalated.action is Action.ESCALATE
+    assert escalated.ticket in escalated.answer
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def llama_server(settings):
+    """llama-cpp-python's OpenAI-compatible server, serving the same GGUF on loopback."""
+    from bot.gguf import prepare_gguf
+
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "llama_cpp.server",
+            "--model",
+            str(prepare_gguf(settings.home / "models")),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--n_ctx",
+            "4096",
+            "--n_threads",
+            "2",
+            "--model_alias",
+            "teller-test",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base_url = f"http://127.0.0.1:{port}/v1"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                urllib.request.urlopen(f"{base_url}/models", timeout=2)
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError("llama.cpp server did not start") from None
+                time.sleep(0.5)
+        yield base_url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_openai_compatible_server_backend(make_assistant, settings, llama_server):
+    remote = chat_model(
+        settings.model_copy(
+            update={"llm": "openai", "llm_base_url": llama_server, "llm_model": "teller-test"}
+        )
+    )
+    assistant = make_assistant(llm=remote)
+    reply = assistant.turn("How do I change my PIN?")
+    assert reply.faq_ids == ["change-pin"]
+    assert reply.audit["llm"]["backend"] == "openai:teller-test"
+    assert reply.audit["llm"]["tokens"] > 0
+    assert reply.grounded
+
+
+def test_openai_backend_down_falls_back(make_assistant, settings):
+    dead = chat_model(
+        settings.model_copy(
+            update={
+                "llm": "openai",
+                "llm_base_url": f"http://127.0.0.1:{free_port()}/v1",
+                "llm_timeout_s": 5,
+            }
+        )
+    )
+    reply = make_assistant(llm=dead).turn("How do I change my PIN?")
+    assert reply.faq_ids == ["change-pin"]
+    assert reply.audit["guard"]["source"] == "approved"
+    assert any("llm error" in e for e in reply.audit["errors"])

@@ -1,0 +1,124 @@
+"""The conversation store on a real SQLite database: WAL, export, faults, kill -9."""
+
+import json
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from bot.store import Store, StoreUnavailableError
+
+
+def url(path) -> str:
+    return f"sqlite:///{path}"
+
+
+def add(store: Store, session: str, text: str, ticket: dict | None = None) -> None:
+    store.add_turn(
+        session,
+        text,
+        f"reply to {text}",
+        "answer",
+        "card_arrival",
+        "neutral",
+        {"message": text},
+        ticket,
+    )
+
+
+def test_turns_are_kept_in_order_and_exported(tmp_path):
+    store = Store(url(tmp_path / "t.db"))
+    session = store.new_conversation()
+    for text in ("first", "second", "third"):
+        add(store, session, text)
+    assert [t.customer_text for t in store.history(session)] == ["first", "second", "third"]
+    exported = store.export(session)
+    assert [t["customer"] for t in exported["turns"]] == ["first", "second", "third"]
+    assert exported["turns"][0]["audit"] == {"message": "first"}
+    json.dumps(exported)  # JSON-ready
+
+
+def test_ticket_is_stored_with_its_turn(tmp_path):
+    store = Store(url(tmp_path / "t.db"))
+    ticket = {
+        "number": "LB-ABC234",
+        "reason": "customer_request",
+        "summary": "s",
+        "transcript": [{"role": "customer", "text": "agent"}],
+        "emotions": ["angry"],
+    }
+    add(store, "s1", "agent please", ticket)
+    assert [t.number for t in store.tickets()] == ["LB-ABC234"]
+    assert store.export("s1")["tickets"][0]["emotions"] == ["angry"]
+
+
+def test_unknown_conversation_exports_nothing(tmp_path):
+    assert Store(url(tmp_path / "t.db")).export("nope") is None
+
+
+def test_wal_journal(tmp_path):
+    Store(url(tmp_path / "t.db")).new_conversation()
+    mode = sqlite3.connect(tmp_path / "t.db").execute("PRAGMA journal_mode").fetchone()[0]
+    assert mode == "wal"
+
+
+def test_read_only_database_is_a_clear_error_and_keeps_data(tmp_path):
+    path = tmp_path / "t.db"
+    writable = Store(url(path))
+    add(writable, "s1", "kept")
+    read_only = Store(f"sqlite:///file:{path}?mode=ro&uri=true")
+    with pytest.raises(StoreUnavailableError, match="read-only"):
+        add(read_only, "s1", "lost")
+    assert [t.customer_text for t in read_only.history("s1")] == ["kept"]
+
+
+def test_locked_database_is_a_clear_error_and_keeps_data(tmp_path):
+    path = tmp_path / "t.db"
+    store = Store(url(path))
+    add(store, "s1", "kept")
+    locker = sqlite3.connect(path, timeout=0)
+    locker.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(StoreUnavailableError, match="locked"):
+            add(store, "s1", "blocked")
+    finally:
+        locker.rollback()
+        locker.close()
+    assert [t.customer_text for t in store.history("s1")] == ["kept"]
+
+
+CRASH = textwrap.dedent(
+    """
+    import sys, time
+    from sqlalchemy.orm import Session
+    from bot.store import Store, Turn
+    store = Store(sys.argv[1])
+    for i in range(3):
+        store.add_turn("s1", f"turn {i}", "ok", "answer", None, "neutral", {"i": i})
+    with Session(store.engine) as session:
+        session.add(Turn(conversation_id="s1", position=3, customer_text="half",
+                         reply_text="x" * 200000, action="answer", intent=None,
+                         emotion="neutral", audit={"big": "y" * 200000}))
+        session.flush()
+        print("mid-turn", flush=True)
+        time.sleep(60)
+    """
+)
+
+
+def test_kill_9_mid_turn_loses_nothing_stored(tmp_path):
+    path = tmp_path / "t.db"
+    process = subprocess.Popen(
+        [sys.executable, "-c", CRASH, url(path)], stdout=subprocess.PIPE, text=True
+    )
+    assert process.stdout.readline().strip() == "mid-turn"
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    connection = sqlite3.connect(path)
+    assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    connection.close()
+    turns = Store(url(path)).history("s1")
+    assert [t.customer_text for t in turns] == ["turn 0", "turn 1", "turn 2"]
