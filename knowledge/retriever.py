@@ -6,8 +6,9 @@ are found in the index. Each neighbour votes for its intent with weight
 ``exp(similarity / temperature)``; the normalised votes are the intent probabilities.
 The temperature is fitted on held-out training data (see ``knowledge.finetune``) so
 that a score of 0.8 is right about 80% of the time. The verdict is "no match" when
-the nearest neighbour is less similar than ``min_similarity`` or the best intent's
-probability is below ``min_confidence``.
+the nearest neighbour is less similar than ``min_similarity``, the best intent's
+probability is below ``min_confidence``, or the out-of-scope exemplars (messages no
+bank FAQ answers) win the vote.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import numpy as np
 
 from knowledge.corpus import Corpus, FaqEntry
 from knowledge.index import FaqIndex
+from knowledge.intents import OUT_OF_SCOPE
 
 
 @dataclass(frozen=True)
@@ -163,7 +165,10 @@ class Retriever:
         # A blended follow-up query sits between two topics, so its nearest similarity
         # is lower by construction; only its confidence decides.
         too_far = top < self.calibration.min_similarity and not used_history
-        no_match = not hits or too_far or hits[0].score < self.calibration.min_confidence
+        off_topic = bool(ranked) and ranked[0][0] == OUT_OF_SCOPE
+        no_match = (
+            not hits or too_far or off_topic or hits[0].score < self.calibration.min_confidence
+        )
         return Retrieval(text, tuple(hits), no_match, round(top, 4), used_history)
 
     def best_entry(self, intent: str, message: str) -> FaqEntry | None:
