@@ -17,7 +17,6 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 
-from bot.gguf import ModelFilesError
 from bot.settings import Settings, apply_offline_environment, configure_logging
 from bot.store import StoreUnavailableError
 from bot.types import Reply

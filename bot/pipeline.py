@@ -26,9 +26,9 @@ from bot.emotion import EmotionModel
 from bot.handoff import TurnRecord, build_ticket, handoff_notice
 from bot.injection import DECLINE as INJECTION_DECLINE
 from bot.injection import is_injection, leaks_prompt
-from bot.llm import describe
 from bot.inputs import InputRejected, clean_message, has_words
-from bot.prompt import SYSTEM_PROMPT, build_messages
+from bot.llm import describe
+from bot.prompt import SYSTEM_PROMPT, Exchange, build_messages, turn_prompt
 from bot.redact import Redactor
 from bot.risk import RiskModel
 from bot.settings import Settings
@@ -76,6 +76,41 @@ class Generation:
     first_token_ms: float | None = None
     tokens: int = 0
     errors: list[str] = field(default_factory=list)
+    llm: dict = field(default_factory=dict)  # prompt, entry ids and raw text, for the audit
+
+
+class Attempt:
+    """One LLM generation in progress: what was sent, shown and counted so far."""
+
+    def __init__(self, prompt: str, entry_ids: list[str]):
+        self.prompt = prompt
+        self.entry_ids = entry_ids
+        self.started = time.perf_counter()
+        self.delivered = ""
+        self.text = ""
+        self.tokens = 0
+        self.first_token_ms: float | None = None
+
+    def elapsed_ms(self) -> float:
+        return (time.perf_counter() - self.started) * 1000
+
+    def generation(self, text: str, verdict: dict, errors: list[str] = ()) -> Generation:
+        record = {"prompt": self.prompt, "entry_ids": self.entry_ids, "text": self.text}
+        return Generation(
+            text, True, verdict, self.first_token_ms, self.tokens, list(errors), record
+        )
+
+    def fall_back(self, approved: str, reason: str, unsupported=()) -> Iterator[Token | Replace]:
+        """Deliver the approved answer instead, withdrawing anything already shown."""
+        yield Replace(approved) if self.delivered else Token(approved)
+        verdict = {
+            "checked": True,
+            "passed": False,
+            "source": "approved",
+            "fallback": reason,
+            "unsupported": list(unsupported),
+        }
+        return self.generation(approved, verdict, [reason])
 
 
 class Assistant:
@@ -249,88 +284,49 @@ class Assistant:
     ) -> Iterator[Token | Replace]:
         """Stream the LLM's reply through the guard; fall back to ``approved``."""
         allowed = self.fact_claims | guard.allowed_claims(e.passage() for e in entries)
-        recent = [(t.customer_text, t.reply_text) for t in history[-self.settings.history_turns :]]
-        messages = build_messages(
-            entries, recent if self.settings.history_turns else [], customer, tone
-        )
-        started = time.perf_counter()
-        delivered, held = "", ""
-        first_token_ms, tokens = None, 0
+        window = self.settings.history_turns
+        recent = exchanges(history[-window:]) if window else []
+        known = {entry_id for exchange in recent for entry_id in exchange.entry_ids}
+        attempt = Attempt(turn_prompt(entries, customer, tone, known), [e.id for e in entries])
+        held = ""
         try:
-            for chunk in self.llm.stream(messages):
+            for chunk in self.llm.stream(build_messages(recent, attempt.prompt)):
                 piece = chunk.content if isinstance(chunk.content, str) else ""
                 if not piece:
                     continue
-                if first_token_ms is None:
-                    first_token_ms = (time.perf_counter() - started) * 1000
-                    clock.mark("first_token", first_token_ms)
-                tokens += 1
+                if attempt.tokens == 0:
+                    clock.mark("first_token", attempt.elapsed_ms())
+                    attempt.first_token_ms = attempt.elapsed_ms()
+                attempt.tokens += 1
                 held += piece
                 released, held, verdict = release(held, allowed)
                 if verdict is not None:
                     return (
-                        yield from self._fallback(
-                            approved,
-                            delivered,
-                            "unsupported claims",
-                            verdict.unsupported,
-                            first_token_ms,
-                            tokens,
+                        yield from attempt.fall_back(
+                            approved, "unsupported claims", verdict.unsupported
                         )
                     )
                 if released:
-                    delivered += released
+                    attempt.delivered += released
                     yield Token(released)
-                if time.perf_counter() - started > self.settings.llm_timeout_s:
-                    return (
-                        yield from self._fallback(
-                            approved, delivered, "timeout", (), first_token_ms, tokens
-                        )
-                    )
+                if attempt.elapsed_ms() > self.settings.llm_timeout_s * 1000:
+                    return (yield from attempt.fall_back(approved, "timeout"))
         except Exception as error:  # any backend failure: the approved answer stands
             log.warning("LLM failed: %s", error)
-            return (
-                yield from self._fallback(
-                    approved, delivered, f"llm error: {error}", (), first_token_ms, tokens
-                )
-            )
+            return (yield from attempt.fall_back(approved, f"llm error: {error}"))
+        attempt.text = (attempt.delivered + held).strip()
         verdict = guard.check(held, allowed)
-        text = (delivered + held).strip()
-        if not verdict.grounded or not text:
-            reason = "unsupported claims" if text else "empty reply"
+        if not attempt.text:
+            return (yield from attempt.fall_back(approved, "empty reply"))
+        if not verdict.grounded:
             return (
-                yield from self._fallback(
-                    approved, delivered, reason, verdict.unsupported, first_token_ms, tokens
-                )
+                yield from attempt.fall_back(approved, "unsupported claims", verdict.unsupported)
             )
-        if leaks_prompt(text, SYSTEM_PROMPT):
-            return (
-                yield from self._fallback(
-                    approved, delivered, "prompt leak", (), first_token_ms, tokens
-                )
-            )
+        if leaks_prompt(attempt.text, SYSTEM_PROMPT):
+            return (yield from attempt.fall_back(approved, "prompt leak"))
         if held:
             yield Token(held)
-        return Generation(
-            text, True, {"checked": True, "passed": True, "source": "llm"}, first_token_ms, tokens
-        )
-
-    def _fallback(self, approved, delivered, reason, unsupported, first_token_ms, tokens):
-        yield Replace(approved) if delivered else Token(approved)
-        return Generation(
-            approved,
-            True,
-            {
-                "checked": True,
-                "passed": False,
-                "source": "approved",
-                "fallback": reason,
-                "unsupported": list(unsupported),
-            },
-            first_token_ms,
-            tokens,
-            [reason],
-        )
+        return attempt.generation(attempt.text, {"checked": True, "passed": True, "source": "llm"})
 
     def _audit(
         self, redaction, injection, emotion, risk, retrieval, decision, tone, generation, errors
@@ -366,6 +362,7 @@ class Assistant:
                 "backend": self.llm_name,
                 "tokens": generation.tokens,
                 "first_token_ms": generation.first_token_ms,
+                **generation.llm,
             },
             "guard": generation.guard,
             "errors": errors + generation.errors,
@@ -461,6 +458,19 @@ def memory_of(history: list[Turn]) -> Memory:
             break
         angry += 1
     return Memory(failures=failures, angry_turns=angry)
+
+
+def exchanges(turns: list[Turn]) -> list[Exchange]:
+    """Earlier turns as the LLM saw them, where it wrote them; otherwise as shown."""
+    result = []
+    for turn in turns:
+        llm = turn.audit.get("llm", {})
+        if "prompt" in llm:
+            reply = llm.get("text") or turn.reply_text
+            result.append(Exchange(llm["prompt"], reply, tuple(llm.get("entry_ids", ()))))
+        else:
+            result.append(Exchange(f"Customer: {turn.customer_text}", turn.reply_text))
+    return result
 
 
 def records_of(history: list[Turn]) -> list[TurnRecord]:

@@ -4,6 +4,7 @@ across turns), then the approved entries, the recent conversation and the messag
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
@@ -26,28 +27,44 @@ SYSTEM_PROMPT = "\n".join(
 )
 
 
-def entries_block(entries: Sequence[FaqEntry]) -> str:
-    return "\n\n".join(
-        f"[{e.id}] {e.title}\nAnswer: {e.answer}" + (f"\nNotes: {e.details}" if e.details else "")
-        for e in entries
+@dataclass(frozen=True)
+class Exchange:
+    """An earlier turn as the LLM saw it: the message it was sent and what it wrote."""
+
+    prompt: str
+    reply: str
+    entry_ids: tuple[str, ...] = ()
+
+
+def entries_block(entries: Sequence[FaqEntry], known: set[str]) -> str:
+    """The entries, except those already given earlier in the conversation. Only the
+    leading entry carries its notes: every token here costs prompt-processing time."""
+    blocks = []
+    for position, entry in enumerate(entries):
+        if entry.id in known:
+            blocks.append(f"[{entry.id}] (given above)")
+            continue
+        block = f"[{entry.id}] {entry.title}\nAnswer: {entry.answer}"
+        if entry.details and position == 0:
+            block += f"\nNotes: {entry.details}"
+        blocks.append(block)
+    return "\n\n".join(blocks)
+
+
+def turn_prompt(entries: Sequence[FaqEntry], message: str, tone: Tone, known: set[str]) -> str:
+    return (
+        f"Approved entries:\n{entries_block(entries, known)}\n\n"
+        f"Style: {tone.instructions}\n\n"
+        f"Customer: {message}"
     )
 
 
-def build_messages(
-    entries: Sequence[FaqEntry],
-    history: Sequence[tuple[str, str]],
-    message: str,
-    tone: Tone,
-) -> list[BaseMessage]:
-    """System prompt, then earlier turns, then this turn with its entries and tone."""
+def build_messages(history: Sequence[Exchange], prompt: str) -> list[BaseMessage]:
+    """System prompt, then earlier exchanges exactly as sent (so llama.cpp finds the
+    whole conversation in its KV cache and evaluates only the new message), then this
+    turn's prompt."""
     messages: list[BaseMessage] = [SystemMessage(SYSTEM_PROMPT)]
-    for customer, reply in history:
-        messages += [HumanMessage(customer), AIMessage(reply)]
-    messages.append(
-        HumanMessage(
-            f"Approved entries:\n{entries_block(entries)}\n\n"
-            f"Style: {tone.instructions}\n\n"
-            f"Customer: {message}"
-        )
-    )
+    for exchange in history:
+        messages += [HumanMessage(exchange.prompt), AIMessage(exchange.reply)]
+    messages.append(HumanMessage(prompt))
     return messages

@@ -162,3 +162,17 @@ def test_bad_input_gets_a_message_and_the_session_goes_on(make_assistant, bad):
     stored = assistant.store.history(first.session_id)
     assert [t.customer_text for t in stored][1] == "[message not accepted]"
     assert len(stored) == 3
+
+
+def test_follow_up_prompt_extends_the_previous_one(make_assistant):
+    """The conversation is re-sent exactly as before, so llama.cpp evaluates only the
+    new message, and entries already given are not repeated."""
+    first_reply = "You can change your PIN at any cash machine in the UK."
+    llm = ScriptedLLM.saying(first_reply, "Yes, under PIN services.")
+    assistant = make_assistant(llm=llm)
+    first = assistant.turn("how do I change my PIN?")
+    assistant.turn("can I do that at any cash machine?", first.session_id)
+    before, after = llm.prompts
+    assert [m.content for m in after[: len(before)]] == [m.content for m in before]
+    assert after[len(before)].content == first_reply
+    assert "[change-pin] (given above)" in after[-1].content
