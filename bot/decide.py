@@ -71,12 +71,8 @@ def decide(
         return Decision(Action.DECLINE, "no approved answer matches", (), "out_of_scope")
     runner_up = retrieval.hits[1] if len(retrieval.hits) > 1 else None
     if retrieval.used_history:
-        # A follow-up may ask about a neighbouring aspect of the topic: give the writer
-        # both entries rather than asking the customer to choose.
-        second = (
-            (runner_up.entry,) if runner_up and runner_up.score >= policy.clarify_runner_up else ()
-        )
-        return Decision(Action.ANSWER, "follow-up", (top.entry, *second), top.intent)
+        # A follow-up is answered from its topic's entry; no "which one?" round trip.
+        return Decision(Action.ANSWER, "follow-up", (top.entry,), top.intent)
     if (
         runner_up is not None
         and top.score < policy.clarify_below

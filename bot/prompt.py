@@ -37,15 +37,16 @@ class Exchange:
 
 
 def entries_block(entries: Sequence[FaqEntry], known: set[str]) -> str:
-    """The entries, except those already given earlier in the conversation. Only the
-    leading entry carries its notes: every token here costs prompt-processing time."""
+    """The entries, except those already given earlier in the conversation. Notes go
+    with the first turn's leading entry only: in a follow-up every new token costs
+    prompt-processing time before the first word of the reply."""
     blocks = []
     for position, entry in enumerate(entries):
         if entry.id in known:
             blocks.append(f"[{entry.id}] (given above)")
             continue
         block = f"[{entry.id}] {entry.title}\nAnswer: {entry.answer}"
-        if entry.details and position == 0:
+        if entry.details and position == 0 and not known:
             block += f"\nNotes: {entry.details}"
         blocks.append(block)
     return "\n\n".join(blocks)

@@ -71,3 +71,16 @@ def test_anger_escalates_on_a_streak_or_at_high_intensity():
     )
     furious = Emotion("angry", 0.9, 0.95)
     assert decide(hit, furious, Risk(), Memory(), POLICY).action is Action.ESCALATE
+
+
+def test_a_follow_up_is_answered_rather_than_clarified():
+    close = Retrieval(
+        "q",
+        (Hit(entry("transfer_timing"), 0.45, 0.6), Hit(entry("pending_transfer"), 0.4, 0.6)),
+        False,
+        0.6,
+        used_history=True,
+    )
+    d = decide(close, CALM, Risk(), Memory(), POLICY)
+    assert d.action is Action.ANSWER
+    assert [e.intent for e in d.entries] == ["transfer_timing"]
