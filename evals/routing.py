@@ -13,7 +13,7 @@ from collections import defaultdict
 
 from sklearn.metrics import f1_score
 
-from bot.assistant import calibration, load_encoder
+from bot.assistant import build_retriever, calibration, load_encoder
 from bot.settings import Settings
 from evals import EVAL_DATA
 from evals.measure import machine, peak_memory_mb, percentile_ms, time_each
@@ -73,22 +73,23 @@ def run(settings: Settings, latency_sample: int = 500, compare_base: bool = True
     labels = list(corpus.intents.banking77)
     exemplars = load_exemplars(settings.knowledge_dir)
 
-    encoder = load_encoder(settings)
-    started = time.perf_counter()
-    index = build_index(corpus, exemplars, encoder)
-    build_seconds = time.perf_counter() - started
-    retriever = Retriever(index, corpus, calibration(settings, encoder), max_hits=settings.max_hits)
-
-    report = {"encoder": encoder.model_id, "n": len(test), **accuracy(retriever, test, labels)}
-    report |= no_match_rates(retriever, test)
+    # Latency first, on the retriever exactly as the product loads it (saved index),
+    # before the batch work below changes the process's memory state.
+    retriever = build_retriever(settings, corpus)
     sample = [ex.text for ex in random.Random(1).sample(test, min(latency_sample, len(test)))]
     retriever.retrieve(sample[0])  # warm-up
     timings = time_each(retriever.retrieve, sample)
+    encoder = retriever.store.embedding_function
+
+    report = {"encoder": encoder.model_id, "n": len(test), **accuracy(retriever, test, labels)}
+    report |= no_match_rates(retriever, test)
+    started = time.perf_counter()
+    index = build_index(corpus, exemplars, encoder)
     report |= {
         "p50_ms": percentile_ms(timings, 50),
         "p95_ms": percentile_ms(timings, 95),
         "latency_queries": len(sample),
-        "index_build_s": round(build_seconds, 1),
+        "index_build_s": round(time.perf_counter() - started, 1),
         "index_documents": index.manifest.documents,
     }
 
