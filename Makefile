@@ -8,7 +8,7 @@
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
-APT_PACKAGES := python3-venv build-essential cmake
+APT_PACKAGES := python3-venv build-essential cmake espeak-ng
 # Extra pip options, e.g. PIP_TORCH_OPTS="--index-url <a CPU wheel index>" on machines
 # without a local torch wheel.
 PIP_TORCH_OPTS ?=

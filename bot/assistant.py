@@ -49,7 +49,7 @@ def build_retriever(settings: Settings, corpus: Corpus | None = None) -> Retriev
 
 def build_assistant(settings: Settings) -> Assistant:
     """Everything a turn needs, from settings. An unavailable LLM means extractive replies."""
-    from bot.emotion import CueWordEmotion
+    from bot.emotion import TrainedEmotion
     from bot.gguf import ModelFilesError
     from bot.llm import LLMUnavailableError, chat_model
     from bot.redact import Redactor
@@ -62,13 +62,14 @@ def build_assistant(settings: Settings) -> Assistant:
     except (LLMUnavailableError, ModelFilesError) as error:
         log.warning("LLM unavailable, answering with approved texts only: %s", error)
         llm = None
+    retriever = build_retriever(settings, corpus)
     return Assistant(
         settings=settings,
         corpus=corpus,
-        retriever=build_retriever(settings, corpus),
+        retriever=retriever,
         redactor=Redactor(settings.home / "spacy-blank-en"),
-        emotion=CueWordEmotion(),
-        risk=ScamSignals(),
+        emotion=TrainedEmotion(threads=settings.torch_threads),
+        risk=ScamSignals(min_vote=retriever.calibration.min_confidence),
         llm=llm,
         store=Store(settings.database),
     )

@@ -212,6 +212,17 @@ def train_routing(
     typer.echo(json.dumps(report, indent=2))
 
 
+@train_app.command("emotion")
+def train_emotion(
+    epochs: Annotated[int, typer.Option(help="Passes over the training data.")] = 2,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 13,
+) -> None:
+    """Fine-tune the emotion classifier on GoEmotions train, mapped to the six labels."""
+    from bot.emotion_training import train_emotion_classifier
+
+    typer.echo(json.dumps(train_emotion_classifier(epochs=epochs, seed=seed), indent=2))
+
+
 def main() -> None:
     """Entry point: add the command groups other layers register, then run."""
     for plugin in entry_points(group="teller.commands"):

@@ -1,45 +1,87 @@
 """The emotion step: a label from the fixed six, with a score and an intensity.
 
-This module holds the interface the pipeline uses. ``CueWordEmotion`` is the
-interim classifier (cue words and punctuation); the trained classifier replaces it
-behind the same ``classify`` method.
+``TrainedEmotion`` is the classifier trained by ``teller train emotion`` (see
+``bot/emotion_training.py``): a fine-tuned MiniLM encoder and one class vector per
+label; the label's probability is a softmax over scaled cosine similarities.
+
+On a voice turn the text's label is fused with the acoustic arousal of the audio
+(``voice.cues``) by one rule: an agitated voice (arousal at least ``HIGH_AROUSAL``)
+turns a calm text label (neutral, confused) into the more likely of the two
+high-arousal labels, angry or anxious, by the text's own probabilities, and the
+intensity becomes at least the arousal; a flat voice (arousal at most
+``LOW_AROUSAL``) halves the intensity of an angry or anxious text.
 """
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 from typing import Protocol
 
+import numpy as np
+
 from bot.types import Emotion
+from knowledge.encoder import SentenceEncoder
+from knowledge.finetune import LOGIT_SCALE
+from voice.cues import AcousticCues
+
+MODEL_DIR = Path(__file__).parent / "models" / "emotion-minilm"
+EXCLAMATIONS = re.compile(r"!")
+HIGH_AROUSAL = 0.65
+LOW_AROUSAL = 0.35
+CALM_LABELS = ("neutral", "confused")
+AROUSED_LABELS = ("angry", "anxious")
 
 
 class EmotionModel(Protocol):
-    def classify(self, text: str) -> Emotion: ...
+    def classify(self, text: str, cues: AcousticCues | None = None) -> Emotion: ...
 
 
-CUES = {
-    "angry": r"\b(angry|furious|ridiculous|disgrace|unacceptable|useless|outrageous|fed up|"
-    r"sick of|joke|worst|rubbish|scam(med)? me|livid|appalling)\b",
-    "anxious": r"\b(worried|scared|panic|anxious|nervous|afraid|urgent|help me|hacked|"
-    r"stolen|fraud|emergency|asap|desperate)\b",
-    "sad": r"\b(sad|upset|passed away|died|bereave|lost my (job|husband|wife|mum|dad)|"
-    r"struggling|depressed|lonely|heartbroken)\b",
-    "confused": r"\b(confused|don'?t understand|not sure|what does .{0,20} mean|how do i|"
-    r"i don'?t get|unclear|lost as to)\b",
-    "happy": r"\b(thanks?|thank you|great|brilliant|perfect|love|awesome|cheers|happy|"
-    r"wonderful|excellent)\b",
-}
-COMPILED = {label: re.compile(pattern, re.I) for label, pattern in CUES.items()}
+class TrainedEmotion:
+    def __init__(self, model_dir: Path = MODEL_DIR, threads: int | None = None):
+        self.encoder = SentenceEncoder(model_dir, "emotion-minilm", threads)
+        classes = json.loads((model_dir / "classes.json").read_text(encoding="utf-8"))
+        self.labels: list[str] = classes["labels"]
+        self.vectors = np.asarray(classes["vectors"], dtype=np.float32)
+        self.biases = np.asarray(classes.get("biases", [0.0] * len(self.labels)), np.float32)
+
+    def probabilities(self, texts: list[str]) -> np.ndarray:
+        """One row of label probabilities per text, columns in ``self.labels`` order."""
+        logits = LOGIT_SCALE * self.encoder.encode(texts) @ self.vectors.T + self.biases
+        logits -= logits.max(axis=1, keepdims=True)
+        weights = np.exp(logits)
+        return weights / weights.sum(axis=1, keepdims=True)
+
+    def classify(self, text: str, cues: AcousticCues | None = None) -> Emotion:
+        probabilities = dict(zip(self.labels, self.probabilities([text])[0].tolist(), strict=True))
+        label = max(probabilities, key=probabilities.get)
+        emotion = Emotion(
+            label, round(probabilities[label], 3), intensity(label, probabilities[label], text)
+        )
+        return fuse(emotion, probabilities, cues) if cues else emotion
 
 
-class CueWordEmotion:
-    """Interim classifier: the label whose cue words occur most, ties by severity."""
+def fuse(text: Emotion, probabilities: dict[str, float], cues: AcousticCues) -> Emotion:
+    """The documented rule joining the text's label and the voice's arousal."""
+    arousal = cues.arousal
+    if arousal >= HIGH_AROUSAL and text.label in CALM_LABELS:
+        label = max(AROUSED_LABELS, key=lambda name: probabilities[name])
+        return Emotion(label, round(probabilities[label], 3), round(arousal, 3))
+    if arousal >= HIGH_AROUSAL and text.label in AROUSED_LABELS:
+        return Emotion(text.label, text.score, round(max(text.intensity, arousal), 3))
+    if arousal <= LOW_AROUSAL and text.label in AROUSED_LABELS:
+        return Emotion(text.label, text.score, round(text.intensity / 2, 3))
+    return text
 
-    def classify(self, text: str) -> Emotion:
-        counts = {label: len(p.findall(text)) for label, p in COMPILED.items()}
-        label = max(counts, key=lambda k: counts[k])
-        if counts[label] == 0:
-            return Emotion("neutral", 0.6, 0.0)
-        shouting = sum(c.isupper() for c in text) > 0.5 * max(1, sum(c.isalpha() for c in text))
-        intensity = min(1.0, 0.4 + 0.2 * counts[label] + 0.1 * text.count("!") + 0.2 * shouting)
-        return Emotion(label, 0.6, round(intensity, 2))
+
+def intensity(label: str, score: float, text: str) -> float:
+    """How strongly the emotion shows, from 0 to 1: the model's confidence scaled to
+    at most 0.6 for plain text, raised by exclamation marks and by shouting (mostly
+    capital letters); zero for neutral."""
+    if label == "neutral":
+        return 0.0
+    letters = [c for c in text if c.isalpha()]
+    shouting = len(letters) >= 8 and sum(c.isupper() for c in letters) > 0.6 * len(letters)
+    boost = 0.1 * min(3, len(EXCLAMATIONS.findall(text))) + 0.2 * shouting
+    return round(min(1.0, score * (0.6 + boost)), 3)

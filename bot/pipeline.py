@@ -37,6 +37,7 @@ from bot.tone import Tone, tone_for
 from bot.types import Action, Citation, Reply
 from knowledge.corpus import Corpus, FaqEntry
 from knowledge.retriever import Retrieval, Retriever
+from voice.cues import AcousticCues
 
 log = logging.getLogger(__name__)
 
@@ -145,15 +146,17 @@ class Assistant:
         self.llm_name = describe(llm)
         self.fact_claims = guard.allowed_claims(corpus.facts.values())
 
-    def turn(self, message: str | bytes, session_id: str | None = None) -> Reply:
-        """Run one turn to completion."""
-        for event in self.stream(message, session_id):
+    def turn(
+        self, message: str | bytes, session_id: str | None = None, cues: AcousticCues | None = None
+    ) -> Reply:
+        """Run one turn to completion. ``cues``: the voice's arousal, on a voice turn."""
+        for event in self.stream(message, session_id, cues):
             if isinstance(event, Reply):
                 return event
         raise AssertionError("the turn produced no reply")  # pragma: no cover
 
     def stream(
-        self, message: str | bytes, session_id: str | None = None
+        self, message: str | bytes, session_id: str | None = None, cues: AcousticCues | None = None
     ) -> Iterator[Token | Replace | Reply]:
         clock = Clock()
         session_id = session_id or str(uuid.uuid4())
@@ -172,7 +175,7 @@ class Assistant:
         clock.lap("redact")
         customer = redaction.text
         injection = is_injection(customer)
-        emotion = self.emotion.classify(customer)
+        emotion = self.emotion.classify(customer, cues)
         clock.lap("emotion")
         retrieval = self._retrieve(customer, history, injection)
         clock.lap("retrieval")
@@ -222,6 +225,8 @@ class Assistant:
         reply.audit = self._audit(
             redaction, injection, emotion, risk, retrieval, decision, tone, generation, errors
         )
+        if cues:
+            reply.audit["acoustic_cues"] = {**asdict(cues), "arousal": cues.arousal}
         yield from self._save(reply, customer, ticket, errors, clock)
 
     # -- steps -------------------------------------------------------------------------

@@ -32,19 +32,18 @@ class RiskModel(Protocol):
 
 
 class ScamSignals:
-    def __init__(self, min_intent_score: float = 0.5):
-        self.min_intent_score = min_intent_score
+    """Scam when the message's vote for the FAQ's scam topic reaches ``min_vote`` (the
+    retriever's calibrated confidence threshold; the scam topic may win or come
+    second, and counts even when the message as a whole gets no approved answer), or
+    when the message names a scam signal outright."""
+
+    def __init__(self, min_vote: float = 0.3):
+        self.min_vote = min_vote
 
     def assess(self, text: str, retrieval: Retrieval) -> Risk:
         signals = [name for name, pattern in COMPILED.items() if pattern.search(text)]
-        top = retrieval.top
-        routed = (
-            top is not None
-            and not retrieval.no_match
-            and top.intent == "scam"
-            and top.score >= self.min_intent_score
-        )
-        if routed:
+        vote = max((hit.score for hit in retrieval.hits if hit.intent == "scam"), default=0.0)
+        if vote >= self.min_vote:
             signals.append("scam_intent")
-        score = top.score if routed else min(1.0, 0.45 * len(signals))
+        score = max(vote, min(1.0, 0.45 * len(signals)))
         return Risk(scam=bool(signals), score=round(score, 3), signals=tuple(signals))

@@ -56,3 +56,23 @@ def injection(
     from evals import injection as bench
 
     emit(bench.run(Settings(), through_assistant), as_json)
+
+
+@app.command()
+def emotion(
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Emotion classification on GoEmotions test (six labels, and the Ekman view)."""
+    from evals import emotion as bench
+
+    emit(bench.run(), as_json)
+
+
+@app.command()
+def scam(
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Scam-in-progress detection: precision and recall on labelled messages."""
+    from evals import scam as bench
+
+    emit(bench.run(Settings()), as_json)

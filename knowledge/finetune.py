@@ -58,9 +58,17 @@ def split_dev(exemplars: list[Exemplar], seed: int) -> tuple[list[Exemplar], lis
 
 
 def train_encoder(
-    train: list[Exemplar], epochs: int, seed: int, progress: bool = True
-) -> SentenceEncoder:
-    """Fine-tune MiniLM with a cosine-softmax head over the intents."""
+    train: list[Exemplar],
+    epochs: int,
+    seed: int,
+    progress: bool = True,
+    balanced: bool = False,
+) -> tuple[SentenceEncoder, np.ndarray, list[str]]:
+    """Fine-tune MiniLM with a cosine-softmax head over the labels (``Exemplar.intent``).
+
+    Returns the encoder, the head's L2-normalised class vectors and the class names.
+    ``balanced`` weights the loss by inverse class frequency (for macro-F1).
+    """
     import torch
     from torch import nn
     from tqdm import tqdm
@@ -87,7 +95,11 @@ def train_encoder(
         pct_start=0.1,
         anneal_strategy="linear",
     )
-    loss_fn = nn.CrossEntropyLoss(label_smoothing=LABEL_SMOOTHING)
+    weights = None
+    if balanced:
+        counts = torch.bincount(targets, minlength=len(intents)).float()
+        weights = counts.sum() / (len(intents) * counts)
+    loss_fn = nn.CrossEntropyLoss(weight=weights, label_smoothing=LABEL_SMOOTHING)
     model.train()
     bar = tqdm(total=steps, desc="fine-tuning encoder", unit="batch", disable=not progress)
     for epoch in range(epochs):
@@ -106,7 +118,8 @@ def train_encoder(
             bar.set_postfix(epoch=epoch + 1, loss=f"{loss.item():.3f}")
     bar.close()
     model.eval()
-    return encoder
+    classes = nn.functional.normalize(head.weight.detach(), dim=1).numpy()
+    return encoder, classes, intents
 
 
 def neighbour_votes(
@@ -194,7 +207,7 @@ def train_routing_encoder(
     started = time.perf_counter()
     train, dev = split_dev(load_exemplars(data_dir), seed)
     log.info("training on %d exemplars, %d held out for calibration", len(train), len(dev))
-    encoder = train_encoder(train, epochs, seed)
+    encoder, _, _ = train_encoder(train, epochs, seed)
     calibration = calibrate(encoder, train, dev)
     save_encoder(encoder, target)
     report = {

@@ -49,10 +49,24 @@ def redactor(tmp_path_factory):
     return Redactor(tmp_path_factory.mktemp("spacy") / "blank-en")
 
 
+@pytest.fixture(scope="session")
+def embedded_llm(settings):
+    """The real packaged LLM, loaded once."""
+    from bot.llm import chat_model
+
+    return chat_model(settings.model_copy(update={"llm": "embedded"}))
+
+
+@pytest.fixture(scope="session")
+def emotion_model():
+    from bot.emotion import TrainedEmotion
+
+    return TrainedEmotion()
+
+
 @pytest.fixture()
-def make_assistant(settings, corpus, retriever, redactor, tmp_path):
+def make_assistant(settings, corpus, retriever, redactor, emotion_model, tmp_path):
     """An Assistant on the real retriever and a fresh SQLite store, with a chosen LLM."""
-    from bot.emotion import CueWordEmotion
     from bot.pipeline import Assistant
     from bot.risk import ScamSignals
     from bot.store import Store
@@ -63,8 +77,8 @@ def make_assistant(settings, corpus, retriever, redactor, tmp_path):
             corpus=corpus,
             retriever=retriever,
             redactor=redactor,
-            emotion=CueWordEmotion(),
-            risk=ScamSignals(),
+            emotion=emotion_model,
+            risk=ScamSignals(min_vote=retriever.calibration.min_confidence),
             llm=llm,
             store=store or Store(f"sqlite:///{tmp_path / 'teller.db'}"),
         )

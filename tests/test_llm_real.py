@@ -15,11 +15,6 @@ from bot.types import Action
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="session")
-def embedded_llm(settings):
-    return chat_model(settings.model_copy(update={"llm": "embedded"}))
-
-
 def test_answer_is_written_by_the_llm_and_grounded(make_assistant, embedded_llm):
     reply = make_assistant(llm=embedded_llm).turn("How do I change my PIN?")
     assert reply.action is Action.ANSWER

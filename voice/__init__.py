@@ -1,0 +1,1 @@
+"""Sound in and out: audio decoding, acoustic cues, speech recognition, speech synthesis."""
