@@ -71,8 +71,10 @@ class Replace:
 
 @dataclass
 class Generation:
+    """A reply's text and how it was made. The text is always grounded: either the
+    LLM's, after passing the guard, or an approved one."""
+
     text: str
-    grounded: bool
     guard: dict
     first_token_ms: float | None = None
     tokens: int = 0
@@ -97,9 +99,7 @@ class Attempt:
 
     def generation(self, text: str, verdict: dict, errors: list[str] = ()) -> Generation:
         record = {"prompt": self.prompt, "entry_ids": self.entry_ids, "text": self.text}
-        return Generation(
-            text, True, verdict, self.first_token_ms, self.tokens, list(errors), record
-        )
+        return Generation(text, verdict, self.first_token_ms, self.tokens, list(errors), record)
 
     def fall_back(self, approved: str, reason: str, unsupported=()) -> Iterator[Token | Replace]:
         """Deliver the approved answer instead, withdrawing anything already shown."""
@@ -165,7 +165,7 @@ class Assistant:
         try:
             text = clean_message(message, self.settings.max_message_chars)
         except InputRejected as rejected:
-            reply = Reply(str(rejected), Action.CLARIFY, session_id, grounded=True)
+            reply = Reply(str(rejected), Action.CLARIFY, session_id)
             reply.audit = {"rejected_input": str(rejected), "errors": errors}
             yield Token(reply.answer)
             yield from self._save(reply, "[message not accepted]", None, errors, clock)
@@ -219,7 +219,6 @@ class Assistant:
             escalate=decision.action is Action.ESCALATE,
             scam_warning=risk.scam,
             citations=[Citation(e.id, e.title, score_of(retrieval, e)) for e in decision.entries],
-            grounded=generation.grounded,
             ticket=ticket["number"] if ticket else None,
         )
         reply.audit = self._audit(
@@ -271,7 +270,7 @@ class Assistant:
             text = fixed_reply(decision, tone, injection)
             if text:
                 yield Token(text)
-            return Generation(text, True, {"checked": False, "source": "approved"})
+            return Generation(text, {"checked": False, "source": "approved"})
         approved = extractive(decision.entries[0], tone)
         generation = yield from self._generate(
             decision.entries, customer, history, tone, approved, clock
@@ -300,8 +299,8 @@ class Assistant:
                 if not piece:
                     continue
                 if attempt.tokens == 0:
-                    clock.mark("first_token", attempt.elapsed_ms())
                     attempt.first_token_ms = attempt.elapsed_ms()
+                    clock.mark("first_token", attempt.first_token_ms)
                 attempt.tokens += 1
                 held += piece
                 released, held, verdict = release(held, allowed)
