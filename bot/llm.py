@@ -48,7 +48,7 @@ def embedded_model(settings: Settings) -> BaseChatModel:
         from langchain_community.chat_models import ChatLlamaCpp
     except ImportError as error:  # pragma: no cover - depends on the installation
         raise LLMUnavailableError("llama-cpp-python is not installed") from error
-    path: Path = prepare_gguf(settings.home / "models")
+    path: Path = prepare_gguf(settings.models_dir)
     return ChatLlamaCpp(
         model_path=str(path),
         n_ctx=settings.llm_context,

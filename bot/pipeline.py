@@ -37,7 +37,8 @@ from bot.tone import Tone, tone_for
 from bot.types import Action, Citation, Reply
 from knowledge.corpus import Corpus, FaqEntry
 from knowledge.retriever import Retrieval, Retriever
-from voice.cues import AcousticCues
+from voice.listen import Transcript
+from voice.timing import Stopwatch
 
 log = logging.getLogger(__name__)
 
@@ -147,34 +148,34 @@ class Assistant:
         self.fact_claims = guard.allowed_claims(corpus.facts.values())
 
     def turn(
-        self, message: str | bytes, session_id: str | None = None, cues: AcousticCues | None = None
+        self, message: str | bytes, session_id: str | None = None, heard: Transcript | None = None
     ) -> Reply:
-        """Run one turn to completion. ``cues``: the voice's arousal, on a voice turn."""
-        for event in self.stream(message, session_id, cues):
+        """Run one turn to completion. ``heard``: on a voice turn, the transcript the
+        message came from (its acoustic cues steer the emotion; it goes into the audit)."""
+        for event in self.stream(message, session_id, heard):
             if isinstance(event, Reply):
                 return event
         raise AssertionError("the turn produced no reply")  # pragma: no cover
 
     def stream(
-        self, message: str | bytes, session_id: str | None = None, cues: AcousticCues | None = None
+        self, message: str | bytes, session_id: str | None = None, heard: Transcript | None = None
     ) -> Iterator[Token | Replace | Reply]:
-        clock = Clock()
+        clock = Stopwatch()
         session_id = session_id or str(uuid.uuid4())
         errors: list[str] = []
         history = self._history(session_id, errors)
         try:
             text = clean_message(message, self.settings.max_message_chars)
         except InputRejected as rejected:
-            reply = Reply(str(rejected), Action.CLARIFY, session_id)
-            reply.audit = {"rejected_input": str(rejected), "errors": errors}
-            yield Token(reply.answer)
-            yield from self._save(reply, "[message not accepted]", None, errors, clock)
+            audit = {"rejected_input": str(rejected), "errors": errors}
+            yield from self._ask_again(session_id, str(rejected), "[message not accepted]", audit)
             return
 
         redaction = self.redactor.redact(text)
         clock.lap("redact")
         customer = redaction.text
         injection = is_injection(customer)
+        cues = heard.cues if heard else None
         emotion = self.emotion.classify(customer, cues)
         clock.lap("emotion")
         retrieval = self._retrieve(customer, history, injection)
@@ -186,7 +187,7 @@ class Assistant:
         else:
             decision = decide(retrieval, emotion, risk, memory_of(history), self.policy)
             decision = self._with_scam_entry(decision, customer)
-        tone = tone_for(emotion.label)
+        tone = tone_for(emotion.label, spoken=heard is not None)
 
         parts = []
         if redaction.shared_secret:
@@ -224,9 +225,25 @@ class Assistant:
         reply.audit = self._audit(
             redaction, injection, emotion, risk, retrieval, decision, tone, generation, errors
         )
+        if heard:
+            reply.audit["asr"] = heard.to_json()
         if cues:
             reply.audit["acoustic_cues"] = {**asdict(cues), "arousal": cues.arousal}
         yield from self._save(reply, customer, ticket, errors, clock)
+
+    def ask_again(self, session_id: str | None, notice: str, audit: dict) -> Reply:
+        """Record a turn whose message could not be used (e.g. speech not caught) and ask
+        the customer, in ``notice``, to say it again."""
+        events = self._ask_again(session_id or str(uuid.uuid4()), notice, "[not understood]", audit)
+        return next(event for event in events if isinstance(event, Reply))
+
+    def _ask_again(
+        self, session_id: str, notice: str, stored: str, audit: dict
+    ) -> Iterator[Token | Reply]:
+        reply = Reply(notice, Action.CLARIFY, session_id)
+        reply.audit = {"errors": [], **audit}
+        yield Token(notice)
+        yield from self._save(reply, stored, None, reply.audit["errors"], Stopwatch())
 
     # -- steps -------------------------------------------------------------------------
 
@@ -258,7 +275,7 @@ class Assistant:
         history: list[Turn],
         tone: Tone,
         injection: bool,
-        clock: Clock,
+        clock: Stopwatch,
     ) -> Iterator[Token | Replace]:
         """The reply text for the decision, streamed as it is produced."""
         if (
@@ -284,7 +301,7 @@ class Assistant:
         history: list[Turn],
         tone: Tone,
         approved: str,
-        clock: Clock,
+        clock: Stopwatch,
     ) -> Iterator[Token | Replace]:
         """Stream the LLM's reply through the guard; fall back to ``approved``."""
         allowed = self.fact_claims | guard.allowed_claims(e.passage() for e in entries)
@@ -373,7 +390,7 @@ class Assistant:
         }
 
     def _save(
-        self, reply: Reply, customer: str, ticket: dict | None, errors: list[str], clock: Clock
+        self, reply: Reply, customer: str, ticket: dict | None, errors: list[str], clock: Stopwatch
     ) -> Iterator[Token | Reply]:
         reply.latency_ms = clock.laps
         reply.audit["latency_ms"] = clock.laps
@@ -387,6 +404,7 @@ class Assistant:
                 reply.emotion.label,
                 reply.audit,
                 ticket,
+                channel="voice" if "asr" in reply.audit else "text",
             )
         except StoreUnavailableError as error:
             log.error("turn not saved: %s", error)
@@ -394,7 +412,7 @@ class Assistant:
             reply.answer = f"{reply.answer} {NOT_SAVED}"
             reply.audit["errors"] = [*reply.audit.get("errors", []), f"not saved: {error}"]
             yield Token(" " + NOT_SAVED)
-        reply.latency_ms["total"] = clock.total()
+        reply.latency_ms["total"] = clock.since_start()
         yield reply
 
 
@@ -479,22 +497,3 @@ def exchanges(turns: list[Turn]) -> list[Exchange]:
 
 def records_of(history: list[Turn]) -> list[TurnRecord]:
     return [TurnRecord(t.customer_text, t.reply_text, t.emotion, t.intent) for t in history]
-
-
-class Clock:
-    """Per-stage wall-clock timings of one turn, in milliseconds."""
-
-    def __init__(self):
-        self.started = self.last = time.perf_counter()
-        self.laps: dict[str, float] = {}
-
-    def lap(self, stage: str) -> None:
-        now = time.perf_counter()
-        self.laps[stage] = round((now - self.last) * 1000, 1)
-        self.last = now
-
-    def mark(self, name: str, milliseconds: float) -> None:
-        self.laps[name] = round(milliseconds, 1)
-
-    def total(self) -> float:
-        return round((time.perf_counter() - self.started) * 1000, 1)

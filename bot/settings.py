@@ -53,6 +53,25 @@ class Settings(BaseSettings):
     llm_threads: int = Field(2, ge=1, description="CPU threads for the embedded model.")
     llm_seed: int = Field(7, description="Sampling seed of the embedded model.")
     history_turns: int = Field(3, ge=0, le=20, description="Earlier turns shown to the LLM.")
+    asr_model: Literal["base", "tiny.en"] = Field(
+        "base", description="Whisper model: base (multilingual) or tiny.en (faster)."
+    )
+    asr_language: str = Field("en", description="Language spoken, or auto to detect it.")
+    asr_min_logprob: float = Field(-1.0, description="Ask to repeat below this log-probability.")
+    asr_max_no_speech: float = Field(0.6, ge=0, le=1, description="Ask to repeat above this.")
+    max_audio_s: float = Field(60.0, gt=0, description="Longest recording accepted, seconds.")
+    tts_voice: str = Field("piper", description="piper, or espeak:<voice> (e.g. espeak:en-gb).")
+    host: str = Field("127.0.0.1", description="Address the web app listens on.")
+    port: int = Field(7860, ge=1, le=65535, description="Port of the web app.")
+    agent_user: str | None = Field(None, description="Agent console login name.")
+    agent_password: SecretStr | None = Field(None, description="Agent console password.")
+    demo: bool = Field(False, description="Demo mode: agent console login demo / demo.")
+    api_rate_per_minute: int = Field(30, ge=1, description="API requests per client a minute.")
+    max_upload_mb: float = Field(10.0, gt=0, description="Largest audio upload accepted, MB.")
+    max_waiting_turns: int = Field(16, ge=1, description="Turns queued before busy is returned.")
+    widget_origins: list[str] = Field(
+        default_factory=list, description="Web sites allowed to embed the chat widget (CORS)."
+    )
     database_url: str | None = Field(None, description="SQLAlchemy URL; default SQLite in home.")
     clarify_below: float = Field(0.55, ge=0, le=1, description="Ask which topic under this.")
     max_failures: int = Field(2, ge=1, description="Unhelped turns in a row before handoff.")
@@ -63,6 +82,10 @@ class Settings(BaseSettings):
     def index_dir(self) -> Path:
         name = self.encoder if self.encoder in ("finetuned", "base") else "custom"
         return self.home / "index" / name
+
+    @property
+    def models_dir(self) -> Path:
+        return self.home / "models"
 
     @property
     def database(self) -> str:

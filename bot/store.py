@@ -111,11 +111,12 @@ class Store:
         emotion: str,
         audit: dict,
         ticket: dict | None = None,
+        channel: str = "text",
     ) -> None:
         """Store one turn (and its handoff ticket, if any) in one transaction."""
         with self._session() as session:
             if session.get(Conversation, conversation_id) is None:
-                session.add(Conversation(id=conversation_id))
+                session.add(Conversation(id=conversation_id, channel=channel))
             position = session.scalar(
                 select(func.count()).where(Turn.conversation_id == conversation_id)
             )
@@ -140,6 +141,27 @@ class Store:
             if status:
                 query = query.where(Ticket.status == status)
             return list(session.scalars(query))
+
+    def conversations(self, limit: int = 100) -> list[dict]:
+        """The most recent conversations, newest first, with their size and ticket."""
+        turns = select(func.count()).where(Turn.conversation_id == Conversation.id)
+        ticket = select(Ticket.number).where(Ticket.conversation_id == Conversation.id).limit(1)
+        query = (
+            select(Conversation, turns.scalar_subquery(), ticket.scalar_subquery())
+            .order_by(Conversation.created_at.desc())
+            .limit(limit)
+        )
+        with self._session() as session:
+            return [
+                {
+                    "session_id": conversation.id,
+                    "channel": conversation.channel,
+                    "started": conversation.created_at.isoformat(timespec="seconds"),
+                    "turns": count,
+                    "ticket": number,
+                }
+                for conversation, count, number in session.execute(query)
+            ]
 
     def export(self, conversation_id: str) -> dict | None:
         """One conversation as a JSON-ready dict, or None if it does not exist."""

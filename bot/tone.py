@@ -6,7 +6,7 @@ the extractive mode (where the approved answer is delivered verbatim).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -53,5 +53,14 @@ TONES = {
 }
 
 
-def tone_for(emotion_label: str) -> Tone:
-    return TONES.get(emotion_label, TONES["neutral"])
+SPOKEN = (
+    " The reply will be read aloud on a call: two or three short sentences, "
+    "no lists, no headings, no links."
+)
+
+
+def tone_for(emotion_label: str, spoken: bool = False) -> Tone:
+    """The tone for an emotion; ``spoken`` (a voice turn) also asks for a short reply
+    without written layout."""
+    tone = TONES.get(emotion_label, TONES["neutral"])
+    return replace(tone, instructions=tone.instructions + SPOKEN) if spoken else tone

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -76,3 +77,20 @@ def scam(
     from evals import scam as bench
 
     emit(bench.run(Settings()), as_json)
+
+
+@app.command()
+def asr(
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    limit: Annotated[int | None, typer.Option(help="Only the first N utterances.")] = None,
+    turns: Annotated[int, typer.Option(help="Whole voice turns timed (0: none).")] = 20,
+    samples: Annotated[
+        Path | None,
+        typer.Option(help="Folder holding the pywhispercpp source archive (JFK sample)."),
+    ] = None,
+) -> None:
+    """Whisper WER and real-time factor (base, tiny.en) and voice-turn latency."""
+    from evals import asr as bench
+    from evals.recordings import SAMPLES_DIR
+
+    emit(bench.run(Settings(), limit, turns, samples or SAMPLES_DIR), as_json)

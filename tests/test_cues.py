@@ -7,7 +7,8 @@ import pytest
 
 from bot.emotion import CALM_LABELS, fuse
 from bot.types import Emotion
-from voice.cues import AcousticCues, acoustic_cues, read_wav
+from voice.audio import read_wav
+from voice.cues import AcousticCues, acoustic_cues
 
 RATE = 16000
 FLAT_TEXT = "I would like to know where my card is"

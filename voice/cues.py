@@ -8,9 +8,7 @@ peaks of the smoothed energy envelope as syllable nuclei for the speaking rate.
 
 from __future__ import annotations
 
-import wave
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
@@ -46,16 +44,6 @@ class AcousticCues:
 def scale(value: float, bounds: tuple[float, float]) -> float:
     low, high = bounds
     return float(np.clip((value - low) / (high - low), 0.0, 1.0))
-
-
-def read_wav(path: Path) -> tuple[np.ndarray, int]:
-    """A 16-bit PCM WAV file as mono float samples in [-1, 1] and its sample rate."""
-    with wave.open(str(path), "rb") as audio:
-        if audio.getsampwidth() != 2:
-            raise ValueError(f"{path}: only 16-bit PCM WAV is read here")
-        frames = np.frombuffer(audio.readframes(audio.getnframes()), dtype="<i2")
-        samples = frames.reshape(-1, audio.getnchannels()).mean(axis=1) / 32768.0
-        return samples.astype(np.float32), audio.getframerate()
 
 
 def frames_of(samples: np.ndarray, rate: int) -> np.ndarray:

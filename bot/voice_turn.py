@@ -1,0 +1,153 @@
+"""A voice turn: recording in, spoken reply out.
+
+    recording -> Listener (decode, VAD, Whisper, cues) -> Assistant.stream (the text turn)
+              -> TTS sentence by sentence, as the reply's sentences are released
+
+Nothing heard, or heard too unsure, is not guessed at: the customer is asked to say it
+again (and the turn is recorded). Timings cover every stage, and ``first_audio`` is the
+time from the end of the customer's recording to the first sentence of reply audio.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from bot.pipeline import Assistant, Replace, Token
+from bot.settings import Settings
+from bot.types import Reply
+from voice.asr import Recognizer
+from voice.audio import AudioError
+from voice.listen import Listener, Transcript
+from voice.timing import Stopwatch
+from voice.tts import Voice, load_voice, sentences
+from voice.vad import SpeechDetector
+
+NOT_CAUGHT = "Sorry, I didn't catch that. Could you say it again, a little closer to the phone?"
+PAUSE_S = 0.25  # silence between spoken sentences
+
+
+@dataclass
+class VoiceReply:
+    reply: Reply
+    transcript: Transcript | None  # None when the recording itself was refused
+    audio: np.ndarray  # the spoken reply
+    sample_rate: int
+    timings_ms: dict[str, float]
+
+    def to_json(self, reply_audio: str | None = None) -> dict:
+        """The text turn's JSON plus ``transcript``, ``asr``, ``reply_audio`` and the
+        voice turn's stage timings."""
+        data = self.reply.to_json()
+        heard = self.transcript
+        data["transcript"] = heard.text if heard else ""
+        data["asr"] = heard.to_json() if heard else None
+        data["reply_audio"] = reply_audio
+        data["voice_latency_ms"] = self.timings_ms
+        return data
+
+
+class VoiceAssistant:
+    def __init__(self, assistant: Assistant, listener: Listener, voice: Voice, settings: Settings):
+        self.assistant = assistant
+        self.listener = listener
+        self.voice = voice
+        self.settings = settings
+
+    def turn(self, recording: bytes | Path, session_id: str | None = None) -> VoiceReply:
+        watch = Stopwatch()
+        try:
+            heard = self.listener.listen(recording)
+        except AudioError as error:
+            reply = self.assistant.ask_again(session_id, str(error), {"audio_error": str(error)})
+            return self._spoken(reply, None, watch)
+        timings = dict(heard.timings_ms)
+        if not heard.heard(self.settings.asr_min_logprob, self.settings.asr_max_no_speech):
+            reply = self.assistant.ask_again(session_id, NOT_CAUGHT, {"asr": heard.to_json()})
+            return self._spoken(reply, heard, watch, timings)
+        return self._answer(heard, session_id, watch, timings)
+
+    def _answer(
+        self, heard: Transcript, session_id: str | None, watch: Stopwatch, timings: dict
+    ) -> VoiceReply:
+        """Stream the text turn and speak each sentence as soon as it is complete."""
+        speech = Speech(self.voice, watch, timings)
+        pending = ""
+        for event in self.assistant.stream(heard.text, session_id, heard):
+            if isinstance(event, Token):
+                timings.setdefault("first_token", watch.since_start())
+                pending += event.text
+                *complete, pending = sentences_and_rest(pending)
+                for sentence in complete:
+                    speech.say(sentence)
+            elif isinstance(event, Replace):
+                speech.restart()
+                pending = event.text
+            else:
+                reply = event
+        speech.finish(reply.answer)
+        timings["retrieval"] = reply.latency_ms.get("retrieval", 0.0)
+        return self._done(reply, heard, speech, watch, timings)
+
+    def _spoken(
+        self, reply: Reply, heard: Transcript | None, watch: Stopwatch, timings: dict | None = None
+    ) -> VoiceReply:
+        timings = dict(timings or {})
+        speech = Speech(self.voice, watch, timings)
+        speech.finish(reply.answer)
+        return self._done(reply, heard, speech, watch, timings)
+
+    def _done(self, reply, heard, speech: Speech, watch: Stopwatch, timings: dict) -> VoiceReply:
+        timings["total"] = watch.since_start()
+        return VoiceReply(reply, heard, speech.audio(), self.voice.sample_rate, timings)
+
+
+class Speech:
+    """A reply's audio, built sentence by sentence; notes when the first one was ready."""
+
+    def __init__(self, voice: Voice, watch: Stopwatch, timings: dict):
+        self.voice, self.watch, self.timings = voice, watch, timings
+        self.sentences: list[str] = []
+        self.pieces: list[np.ndarray] = []
+
+    def say(self, sentence: str) -> None:
+        self.pieces.append(self.voice.synthesize(sentence))
+        self.sentences.append(sentence)
+        self.timings.setdefault("first_audio", self.watch.since_start())
+
+    def restart(self) -> None:
+        self.sentences.clear()
+        self.pieces.clear()
+
+    def finish(self, answer: str) -> None:
+        """Speak what is left of the final answer (all of it, if what was said so far is
+        not how the answer begins: the guard withdrew it)."""
+        final = sentences(answer)
+        if self.sentences != final[: len(self.sentences)]:
+            self.restart()
+        for sentence in final[len(self.sentences) :]:
+            self.say(sentence)
+
+    def audio(self) -> np.ndarray:
+        if not self.pieces:
+            return np.zeros(0, dtype=np.float32)
+        pause = np.zeros(int(PAUSE_S * self.voice.sample_rate), dtype=np.float32)
+        return np.concatenate([part for piece in self.pieces for part in (piece, pause)][:-1])
+
+
+def sentences_and_rest(text: str) -> list[str]:
+    """Complete sentences of streamed text, then the unfinished rest (maybe empty)."""
+    parts = sentences(text)
+    if not parts:
+        return [text]
+    ends_sentence = text.rstrip() != text and text.rstrip()[-1:] in ".!?"
+    return [*parts, ""] if ends_sentence else parts
+
+
+def build_voice_assistant(settings: Settings, assistant: Assistant) -> VoiceAssistant:
+    language = None if settings.asr_language == "auto" else settings.asr_language
+    recognizer = Recognizer(settings.asr_model, settings.models_dir, language)
+    listener = Listener(recognizer, SpeechDetector(), settings.max_audio_s)
+    return VoiceAssistant(assistant, listener, load_voice(settings.tts_voice), settings)

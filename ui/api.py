@@ -1,0 +1,131 @@
+"""The JSON API used by the web chat widget (and any bank system): ``/api/v1/...``.
+
+The answers are exactly ``teller ask --json``'s objects. Input is validated at the
+door (types, message length, upload size and content type) and each client is
+rate-limited. The OpenAPI description is served at ``/api/v1/openapi.json``; no docs
+page is served, because FastAPI's loads its scripts from a CDN.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated
+
+from fastapi import APIRouter, FastAPI, File, Form, HTTPException, Request, UploadFile
+from fastapi.responses import FileResponse, JSONResponse
+from pydantic import BaseModel, Field
+
+from ui.ratelimit import RateLimiter
+from ui.services import BusyError, Services
+
+PREFIX = "/api/v1"
+AUDIO_TYPES = ("audio/", "video/webm", "video/ogg", "application/octet-stream")
+SESSION_PATTERN = r"^[A-Za-z0-9_.:-]{1,64}$"
+
+
+class ChatRequest(BaseModel):
+    message: str = Field(min_length=1, description="The customer's message.")
+    session_id: str | None = Field(
+        None, pattern=SESSION_PATTERN, description="Continue this conversation."
+    )
+
+
+class Citation(BaseModel):
+    faq_id: str
+    title: str
+    score: float
+
+
+class TurnResponse(BaseModel, extra="allow"):
+    """One turn, as ``teller ask --json`` prints it (more fields are included)."""
+
+    answer: str
+    session_id: str
+    action: str
+    intent: str | None
+    emotion: str
+    tone: str
+    escalate: bool
+    scam_warning: bool
+    ticket: str | None
+    citations: list[Citation]
+
+
+class VoiceResponse(TurnResponse):
+    transcript: str
+    reply_audio: str | None = Field(description="URL of the spoken reply (WAV).")
+
+
+def api_router(services: Services) -> APIRouter:
+    router = APIRouter(prefix=PREFIX, tags=["customer"])
+    limit = services.settings.max_message_chars
+
+    def refuse_if_unusable(reply, detail_key: str) -> None:
+        problem = reply.audit.get(detail_key)
+        if problem:
+            raise HTTPException(422, detail=problem)
+
+    @router.post("/chat", response_model=TurnResponse)
+    def chat(request: ChatRequest) -> dict:
+        """One text turn."""
+        if len(request.message) > limit:
+            raise HTTPException(413, detail=f"Messages are limited to {limit} characters.")
+        reply = busy_guard(lambda: services.ask(request.message, request.session_id))
+        refuse_if_unusable(reply, "rejected_input")
+        return reply.to_json()
+
+    @router.post("/voice", response_model=VoiceResponse)
+    def voice(
+        audio: Annotated[UploadFile, File(description="WAV, MP3, OGG, WebM or FLAC.")],
+        session_id: Annotated[str | None, Form(pattern=SESSION_PATTERN)] = None,
+    ) -> dict:
+        """One voice turn: the recording is transcribed and answered, in text and speech."""
+        kind = (audio.content_type or "").lower()
+        if not kind.startswith(AUDIO_TYPES):
+            raise HTTPException(415, detail=f"Expected an audio file, got {kind or 'no type'}.")
+        most = int(services.settings.max_upload_mb * 1024 * 1024)
+        data = audio.file.read(most + 1)
+        if len(data) > most:
+            raise HTTPException(
+                413, detail=f"Recordings are limited to {services.settings.max_upload_mb:g} MB."
+            )
+        turn, path = busy_guard(lambda: services.talk(data, session_id))
+        refuse_if_unusable(turn.reply, "audio_error")
+        return turn.to_json(f"{PREFIX}/audio/{path.name}")
+
+    @router.get("/audio/{name}", response_class=FileResponse)
+    def reply_audio(name: str) -> FileResponse:
+        """A spoken reply written by ``/voice``."""
+        path = services.reply_audio(name)
+        if path is None:
+            raise HTTPException(404, detail="No such reply audio.")
+        return FileResponse(path, media_type="audio/wav")
+
+    return router
+
+
+def busy_guard(turn):
+    try:
+        return turn()
+    except BusyError as error:
+        raise HTTPException(503, detail=str(error), headers={"Retry-After": "30"}) from error
+
+
+def add_api(app: FastAPI, services: Services) -> None:
+    """The API routes and their per-client rate limit."""
+    limiter = RateLimiter(services.settings.api_rate_per_minute)
+
+    @app.middleware("http")
+    async def rate_limit(request: Request, call_next):
+        if request.url.path.startswith(PREFIX) and request.method == "POST":
+            client = request.client.host if request.client else "unknown"
+            wait = limiter.allow(client)
+            if wait:
+                return JSONResponse(
+                    {"detail": "Too many requests; please slow down."},
+                    status_code=429,
+                    headers={"Retry-After": str(math.ceil(wait))},
+                )
+        return await call_next(request)
+
+    app.include_router(api_router(services))

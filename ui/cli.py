@@ -1,0 +1,29 @@
+"""``teller serve``: the web app (customer page, agent console, API, widget)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+
+def serve(
+    host: Annotated[str | None, typer.Option(help="Listen address (TELLER_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (TELLER_PORT).")] = None,
+) -> None:
+    """Serve Teller at http://127.0.0.1:7860 (customer page, /agent, /api/v1, /widget)."""
+    import uvicorn
+
+    from bot.settings import Settings
+    from ui.app import create_app
+    from ui.services import build_services
+
+    settings = Settings()
+    host, port = host or settings.host, port or settings.port
+    typer.echo("Loading Teller's models (index, encoders, LLM, Whisper, voice)…")
+    app = create_app(build_services(settings))
+    typer.echo(
+        f"Teller is ready at http://{host}:{port}/  ·  agent console /agent  ·  "
+        f"widget example /widget/example.html  ·  API {host}:{port}/api/v1/openapi.json"
+    )
+    uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -1,0 +1,81 @@
+"""What the web app serves from: one assistant with its voice, shared by the Gradio
+pages and the JSON API.
+
+Turns run one at a time. On a 2-core machine the LLM, Whisper and the encoders each
+use both cores, so running two turns at once only makes both slower, and the embedded
+llama.cpp model must not be called from two threads. Waiting turns queue in arrival
+order; past ``max_waiting_turns`` a new one is refused at once as busy (HTTP 503)
+rather than left to time out.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from bot.pipeline import Assistant, Replace, Token
+from bot.settings import Settings
+from bot.types import Reply
+from bot.voice_turn import VoiceAssistant, VoiceReply
+from voice.audio import write_wav
+
+
+class BusyError(RuntimeError):
+    """Too many turns are already waiting."""
+
+
+class Services:
+    def __init__(self, settings: Settings, assistant: Assistant, voice: VoiceAssistant):
+        self.settings = settings
+        self.assistant = assistant
+        self.voice = voice
+        self.replies_dir = settings.home / "replies"
+        self._turn = threading.Lock()
+        self._waiting = threading.BoundedSemaphore(settings.max_waiting_turns)
+
+    @property
+    def store(self):
+        return self.assistant.store
+
+    @contextmanager
+    def _one_turn(self):
+        if not self._waiting.acquire(blocking=False):
+            raise BusyError("Teller is busy right now; please try again in a minute.")
+        try:
+            with self._turn:
+                yield
+        finally:
+            self._waiting.release()
+
+    def chat(
+        self, message: str | bytes, session_id: str | None
+    ) -> Iterator[Token | Replace | Reply]:
+        """A text turn, streamed."""
+        with self._one_turn():
+            yield from self.assistant.stream(message, session_id)
+
+    def ask(self, message: str | bytes, session_id: str | None) -> Reply:
+        return next(e for e in self.chat(message, session_id) if isinstance(e, Reply))
+
+    def talk(self, recording: bytes | Path, session_id: str | None) -> tuple[VoiceReply, Path]:
+        """A voice turn; the spoken reply is written to a WAV file under ``replies_dir``."""
+        with self._one_turn():
+            turn = self.voice.turn(recording, session_id)
+        name = f"{uuid.uuid4().hex}.wav"
+        return turn, write_wav(self.replies_dir / name, turn.audio, turn.sample_rate)
+
+    def reply_audio(self, name: str) -> Path | None:
+        """A written reply by file name (nothing outside ``replies_dir``)."""
+        path = self.replies_dir / Path(name).name
+        return path if path.suffix == ".wav" and path.is_file() else None
+
+
+def build_services(settings: Settings) -> Services:
+    from bot.assistant import build_assistant
+    from bot.voice_turn import build_voice_assistant
+
+    assistant = build_assistant(settings)
+    return Services(settings, assistant, build_voice_assistant(settings, assistant))

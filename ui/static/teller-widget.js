@@ -1,0 +1,160 @@
+/*
+ * Teller web chat widget: a chat bubble for any web page.
+ *
+ *   <script src="https://teller.example-bank/widget/teller-widget.js" defer></script>
+ *
+ * It talks to the Teller server the script came from (or data-teller-url) through
+ * /api/v1/chat and /api/v1/voice, keeps the conversation's session id in the page's
+ * local storage, and records voice with the browser's microphone (the page asks the
+ * customer's permission). Everything lives in a shadow root, so the host page's
+ * styles and the widget's cannot clash. No third-party code, no external requests.
+ */
+(function () {
+  "use strict";
+  const script = document.currentScript;
+  const base = (script && script.dataset.tellerUrl) || new URL(script.src).origin;
+  const storageKey = "teller-widget-session";
+
+  const style = `
+    :host { all: initial; font-family: system-ui, sans-serif; }
+    .bubble { position: fixed; right: 24px; bottom: 24px; width: 60px; height: 60px;
+      border-radius: 50%; border: none; background: #0b5cad; color: #fff; font-size: 28px;
+      cursor: pointer; box-shadow: 0 4px 14px rgba(0,0,0,.25); z-index: 2147483646; }
+    .panel { position: fixed; right: 24px; bottom: 96px; width: 340px; max-height: 520px;
+      display: none; flex-direction: column; background: #fff; border-radius: 12px;
+      box-shadow: 0 8px 30px rgba(0,0,0,.3); overflow: hidden; z-index: 2147483647; }
+    .panel.open { display: flex; }
+    header { background: #0b5cad; color: #fff; padding: 10px 14px; font-weight: 600; }
+    .log { flex: 1; overflow-y: auto; padding: 10px; font-size: 14px; min-height: 200px; }
+    .msg { margin: 6px 0; padding: 8px 10px; border-radius: 10px; max-width: 85%;
+      white-space: pre-wrap; }
+    .user { background: #e8f0fb; margin-left: auto; }
+    .bot { background: #f2f2f2; }
+    .note { font-size: 12px; color: #555; margin: 2px 0 8px; }
+    .error { color: #a40000; }
+    form { display: flex; gap: 6px; padding: 8px; border-top: 1px solid #ddd; }
+    input { flex: 1; padding: 8px; border: 1px solid #bbb; border-radius: 6px; font-size: 14px; }
+    button.action { padding: 8px 10px; border: none; border-radius: 6px; background: #0b5cad;
+      color: #fff; cursor: pointer; }
+    button.recording { background: #a40000; }
+  `;
+
+  const host = document.createElement("div");
+  host.id = "teller-widget";
+  const root = host.attachShadow({ mode: "open" });
+  root.innerHTML = `
+    <style>${style}</style>
+    <button class="bubble" aria-label="Chat with Teller" title="Chat with us">💬</button>
+    <section class="panel" role="dialog" aria-label="Teller chat">
+      <header>Lindenbrook Bank · Teller</header>
+      <div class="log" aria-live="polite"></div>
+      <form>
+        <input name="message" autocomplete="off" placeholder="Ask a question…" maxlength="4000">
+        <button class="action mic" type="button" aria-label="Speak" title="Speak">🎤</button>
+        <button class="action send" type="submit">Send</button>
+      </form>
+    </section>`;
+  document.body.appendChild(host);
+
+  const panel = root.querySelector(".panel");
+  const log = root.querySelector(".log");
+  const form = root.querySelector("form");
+  const input = form.elements.message;
+  const mic = root.querySelector(".mic");
+
+  root.querySelector(".bubble").addEventListener("click", () => {
+    panel.classList.toggle("open");
+    if (panel.classList.contains("open")) input.focus();
+  });
+
+  function show(text, kind) {
+    const item = document.createElement("div");
+    item.className = kind;
+    item.textContent = text;
+    log.appendChild(item);
+    log.scrollTop = log.scrollHeight;
+    return item;
+  }
+
+  function showReply(data) {
+    show(data.answer, "msg bot");
+    const notes = [];
+    if (data.citations && data.citations.length) {
+      notes.push("Sources: " + data.citations.map((c) => c.title).join("; "));
+    }
+    if (data.ticket) notes.push("Handed over to a colleague · reference " + data.ticket);
+    if (notes.length) show(notes.join(" · "), "note");
+    localStorage.setItem(storageKey, data.session_id);
+  }
+
+  async function call(path, options) {
+    const response = await fetch(base + path, options);
+    const data = await response.json().catch(() => ({}));
+    if (!response.ok) {
+      const detail = typeof data.detail === "string" ? data.detail : "Something went wrong.";
+      throw new Error(detail);
+    }
+    return data;
+  }
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const message = input.value.trim();
+    if (!message) return;
+    input.value = "";
+    show(message, "msg user");
+    const waiting = show("…", "note");
+    try {
+      const body = { message, session_id: localStorage.getItem(storageKey) };
+      showReply(await call("/api/v1/chat", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(body),
+      }));
+    } catch (error) {
+      show(error.message, "note error");
+    } finally {
+      waiting.remove();
+    }
+  });
+
+  let recorder = null;
+  mic.addEventListener("click", async () => {
+    if (recorder) {
+      recorder.stop();
+      return;
+    }
+    let stream;
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+    } catch (error) {
+      show("The microphone is not available: " + error.message, "note error");
+      return;
+    }
+    const chunks = [];
+    recorder = new MediaRecorder(stream);
+    recorder.ondataavailable = (event) => chunks.push(event.data);
+    recorder.onstop = async () => {
+      stream.getTracks().forEach((track) => track.stop());
+      mic.classList.remove("recording");
+      recorder = null;
+      const form = new FormData();
+      form.append("audio", new Blob(chunks, { type: chunks[0] ? chunks[0].type : "audio/webm" }), "question.webm");
+      const session = localStorage.getItem(storageKey);
+      if (session) form.append("session_id", session);
+      const waiting = show("…", "note");
+      try {
+        const data = await call("/api/v1/voice", { method: "POST", body: form });
+        show("🎤 " + (data.transcript || "(not understood)"), "msg user");
+        showReply(data);
+        if (data.reply_audio) new Audio(base + data.reply_audio).play().catch(() => {});
+      } catch (error) {
+        show(error.message, "note error");
+      } finally {
+        waiting.remove();
+      }
+    };
+    recorder.start();
+    mic.classList.add("recording");
+  });
+})();

@@ -1,0 +1,172 @@
+"""The customer's page: a text channel and a voice channel on one conversation.
+
+The session id lives in the browser's local storage, so a reload brings the
+conversation back from the audit store. Replies stream; each shows its approved
+sources (expandable), the emotion Teller read and the tone it chose, and a handoff
+notice with the ticket when a colleague takes over.
+"""
+
+from __future__ import annotations
+
+import html
+import uuid
+from pathlib import Path
+
+import gradio as gr
+
+from bot.pipeline import Replace, Token
+from bot.types import Reply
+from ui.services import BusyError, Services
+
+EMOTION_MARK = {
+    "angry": "😠",
+    "anxious": "😟",
+    "sad": "😢",
+    "confused": "😕",
+    "happy": "🙂",
+    "neutral": "😐",
+}
+STAGES = ("decode", "vad", "asr", "first_token", "first_audio", "total")
+
+
+def status_markdown(reply: Reply) -> str:
+    mark = EMOTION_MARK.get(reply.emotion.label, "")
+    text = f"{mark} You seem **{reply.emotion.label}** · Teller's tone: **{reply.tone}**"
+    if reply.ticket:
+        text += (
+            f"\n\n> **Handed over to a colleague.** Your reference is **{reply.ticket}**; "
+            "they can see this conversation."
+        )
+    if reply.scam_warning:
+        text += "\n\n> ⚠️ **This looks like a scam.** Don't move money or share codes."
+    return text
+
+
+def sources_html(services: Services, reply: Reply) -> str:
+    """Each cited approved entry, expandable to its full text."""
+    blocks = []
+    for citation in reply.citations:
+        entry = services.assistant.corpus.by_id.get(citation.faq_id)
+        body = html.escape(entry.answer) if entry else ""
+        blocks.append(
+            f'<details class="teller-source"><summary>Source: {html.escape(citation.title)} '
+            f"<small>({html.escape(citation.faq_id)}, score {citation.score:.2f})</small>"
+            f"</summary><p>{body}</p></details>"
+        )
+    return "\n".join(blocks)
+
+
+def customer_app(services: Services) -> gr.Blocks:
+    def restore(session_id: str | None):
+        """On page load: the stored conversation of this browser, or a new session."""
+        if not session_id:
+            return [], str(uuid.uuid4())
+        history = services.store.history(session_id)
+        messages = []
+        for turn in history:
+            messages += [
+                {"role": "user", "content": turn.customer_text},
+                {"role": "assistant", "content": turn.reply_text},
+            ]
+        return messages, session_id
+
+    def respond(message: str, messages: list, session_id: str):
+        if not message.strip():
+            yield messages, "", session_id, gr.skip(), gr.skip()
+            return
+        messages = [*messages, {"role": "user", "content": message}]
+        text = ""
+        try:
+            for event in services.chat(message, session_id):
+                if isinstance(event, Token | Replace):
+                    text = text + event.text if isinstance(event, Token) else event.text
+                    shown = [*messages, {"role": "assistant", "content": text}]
+                    yield shown, "", session_id, gr.skip(), gr.skip()
+                else:
+                    reply = event
+        except BusyError as error:
+            yield (
+                [*messages, {"role": "assistant", "content": str(error)}],
+                message,
+                session_id,
+                gr.skip(),
+                gr.skip(),
+            )
+            return
+        messages.append({"role": "assistant", "content": reply.answer})
+        yield messages, "", session_id, status_markdown(reply), sources_html(services, reply)
+
+    def talk(recording: str | None, messages: list, session_id: str):
+        if not recording:
+            return (
+                messages,
+                "",
+                "Please record or upload your question first.",
+                None,
+                [],
+                session_id,
+            )
+        try:
+            turn, path = services.talk(Path(recording), session_id)
+        except BusyError as error:
+            return messages, "", str(error), None, [], session_id
+        reply = turn.reply
+        heard = turn.transcript.text if turn.transcript else ""
+        messages = [
+            *messages,
+            {"role": "user", "content": f"🎤 {heard or '(not understood)'}"},
+            {"role": "assistant", "content": reply.answer},
+        ]
+        timings = [[stage, turn.timings_ms[stage]] for stage in STAGES if stage in turn.timings_ms]
+        answer = f"{reply.answer}\n\n{status_markdown(reply)}"
+        return messages, heard, answer, str(path), timings, session_id
+
+    def new_conversation():
+        return [], str(uuid.uuid4()), "", ""
+
+    with gr.Blocks(title="Lindenbrook Bank · Teller") as page:
+        session = gr.BrowserState(None, storage_key="teller-session")
+        gr.Markdown(
+            "## Lindenbrook Bank · Teller\n"
+            "Ask about cards, payments, transfers, your account, savings and loans. "
+            "Never share your full card number, PIN or passcodes."
+        )
+        chatbot = gr.Chatbot(label="Conversation", height=380, elem_id="teller-chat")
+        status = gr.Markdown(elem_id="teller-status")
+        sources = gr.HTML(elem_id="teller-sources")
+        with gr.Tab("Type"), gr.Row():
+            box = gr.Textbox(
+                placeholder="Type your question…",
+                show_label=False,
+                scale=5,
+                elem_id="teller-input",
+            )
+            send = gr.Button("Send", variant="primary", scale=1, elem_id="teller-send")
+        with gr.Tab("Speak", elem_id="teller-voice-tab"):
+            recording = gr.Audio(
+                sources=["microphone", "upload"],
+                type="filepath",
+                label="Your question",
+                elem_id="teller-recording",
+            )
+            ask = gr.Button("Send recording", variant="primary", elem_id="teller-ask")
+            heard = gr.Textbox(label="We heard", interactive=False, elem_id="teller-transcript")
+            answer = gr.Markdown(elem_id="teller-voice-answer")
+            spoken = gr.Audio(
+                label="Teller says", autoplay=True, interactive=False, elem_id="teller-reply-audio"
+            )
+            timings = gr.Dataframe(headers=["stage", "ms"], label="Timings", interactive=False)
+        new = gr.Button("New conversation", elem_id="teller-new")
+
+        page.load(restore, inputs=session, outputs=[chatbot, session], api_visibility="private")
+        chat_outputs = [chatbot, box, session, status, sources]
+        box.submit(respond, [box, chatbot, session], chat_outputs, api_name="chat")
+        send.click(respond, [box, chatbot, session], chat_outputs, api_visibility="private")
+        voice_outputs = [chatbot, heard, answer, spoken, timings, session]
+        ask.click(talk, [recording, chatbot, session], voice_outputs, api_name="voice")
+        new.click(
+            new_conversation,
+            outputs=[chatbot, session, status, sources],
+            api_visibility="private",
+        )
+    return page
