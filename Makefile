@@ -1,8 +1,8 @@
 # Teller: set-up, run, test. Every target is idempotent; a second run takes seconds.
 #
-#   make run    set everything up, then start Teller (interactive chat for now)
+#   make run    set everything up, then serve Teller at http://127.0.0.1:7860
 #   make test   set everything up, then run the test suite
-#   make bench  run the benchmarks
+#   make bench  run every benchmark; summary in bench-results/summary.md
 #   make lint   ruff
 
 PYTHON ?= python3.11
@@ -32,16 +32,21 @@ export GRADIO_ANALYTICS_ENABLED := False
 .PHONY: run test bench lint setup apt prepare clean
 
 run: setup
-	$(BIN)/teller chat
+	$(BIN)/teller serve
 
-# pytest exits 5 when it collected no test: that is a failure too.
+# pytest exits 5 when it collected no test: that is a failure too. Then the scripted
+# dialogue suite: all of it on the extractive backend (deterministic), a subset on the
+# real LLM with the safety gates only.
 test: setup
 	@$(BIN)/pytest; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; \
 	exit $$status
+	$(BIN)/teller eval --backend extractive --out test-artifacts/eval-extractive
+	$(BIN)/teller eval --backend llama --channel text --limit 12 \
+		--thresholds evals/thresholds_safety.yaml --out test-artifacts/eval-llm
 
 bench: setup $(JFK_SAMPLE)
-	$(BIN)/teller bench routing
+	$(BIN)/teller bench all --out bench-results
 
 lint: setup
 	$(BIN)/ruff check .

@@ -35,14 +35,17 @@ class ScamSignals:
     """Scam when the message's vote for the FAQ's scam topic reaches ``min_vote`` (the
     retriever's calibrated confidence threshold; the scam topic may win or come
     second, and counts even when the message as a whole gets no approved answer), or
-    when the message names a scam signal outright."""
+    when the message names a scam signal outright. The vote is the message's own: a
+    follow-up routed with the help of an earlier scam turn ("thank you, I nearly did!")
+    raises no new alarm unless it names a signal itself."""
 
     def __init__(self, min_vote: float = 0.3):
         self.min_vote = min_vote
 
     def assess(self, text: str, retrieval: Retrieval) -> Risk:
         signals = [name for name, pattern in COMPILED.items() if pattern.search(text)]
-        vote = max((hit.score for hit in retrieval.hits if hit.intent == "scam"), default=0.0)
+        own = retrieval.standalone or retrieval
+        vote = max((hit.score for hit in own.hits if hit.intent == "scam"), default=0.0)
         if vote >= self.min_vote:
             signals.append("scam_intent")
         score = max(vote, min(1.0, 0.45 * len(signals)))

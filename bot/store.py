@@ -76,7 +76,7 @@ class Store:
 
     def __init__(self, url: str):
         self.url = url
-        if url.startswith("sqlite:///"):
+        if url.startswith("sqlite:///") and not url.startswith("sqlite:///file:"):
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         self.engine = create_engine(url)
         if url.startswith("sqlite"):

@@ -94,3 +94,31 @@ def asr(
     from evals.recordings import SAMPLES_DIR
 
     emit(bench.run(Settings(), limit, turns, samples or SAMPLES_DIR), as_json)
+
+
+@app.command("all")
+def run_all(
+    out: Annotated[Path, typer.Option(help="Folder for summary.md and summary.json.")] = Path(
+        "bench-results"
+    ),
+) -> None:
+    """Every benchmark, then one summary table (Markdown and JSON) with the machine."""
+    from evals import summary
+    from evals.recordings import SAMPLES_DIR
+
+    results = summary.run_all(Settings(), out, SAMPLES_DIR)
+    summary.write(results, out)
+    typer.echo(summary.markdown(results))
+
+
+@app.command()
+def load(
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    users: Annotated[int, typer.Option(help="Simulated customers at once.")] = 8,
+    minutes: Annotated[float, typer.Option(help="How long the swarm runs.")] = 3.0,
+) -> None:
+    """Load test: simulated customers against `teller serve` on loopback; errors, latency
+    and turns lost from the audit store."""
+    from evals import load as bench
+
+    emit(bench.run(Settings(), users, minutes), as_json)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -62,6 +62,7 @@ class Retrieval:
     no_match: bool
     top_similarity: float
     used_history: bool = False
+    standalone: Retrieval | None = None  # the message's own ranking, when history was used
 
     @property
     def top(self) -> Hit | None:
@@ -118,7 +119,9 @@ class Retriever:
                 or result.no_match
                 or result.hits[0].score < self.standalone_confidence
             ):
-                result = self._rank_with_history(text, vector, history) or result
+                with_history = self._rank_with_history(text, vector, history)
+                if with_history is not None:
+                    result = replace(with_history, standalone=result)
             results.append(result)
         return results
 

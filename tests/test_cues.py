@@ -42,7 +42,7 @@ CALM = {"neutral": 0.7, "angry": 0.1, "anxious": 0.15, "sad": 0.02, "happy": 0.0
 
 def test_fusion_rule():
     text = Emotion("neutral", 0.7, 0.0)
-    agitated = AcousticCues(-10.0, 5.0, 6.0)
+    agitated = AcousticCues(-10.0, 5.0, 7.5)
     flat = AcousticCues(-30.0, 1.0, 2.5)
     assert fuse(text, CALM, agitated) == Emotion("anxious", 0.15, 1.0)
     assert fuse(text, CALM, flat) == text

@@ -17,6 +17,7 @@ import yaml
 from bot.voice_turn import NOT_CAUGHT, VoiceAssistant
 from evals.call import run_call, summary
 from evals.scripts import load_call
+from evals.served import home_sharing_models
 from evals.wer import wer
 from voice import tts
 from voice.asr import Recognizer
@@ -188,11 +189,7 @@ def teller(*args: str, home: Path) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="module")
 def cli_home(tmp_path_factory, settings):
     """A Teller home sharing the built index and models, with its own database."""
-    home = tmp_path_factory.mktemp("home")
-    for shared in ("index", "models", "spacy-blank-en"):
-        if (settings.home / shared).exists():
-            (home / shared).symlink_to((settings.home / shared).resolve())
-    return home
+    return home_sharing_models(settings.home, tmp_path_factory.mktemp("home"))
 
 
 def test_cli_voice_turn_and_call(tmp_path, cli_home, caller):

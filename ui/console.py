@@ -74,6 +74,12 @@ def transcript(services: Services, session_id: str) -> tuple[str, dict]:
     return "\n\n".join(lines), json.loads(json.dumps(audits, default=str))
 
 
+def bars(rows: list[tuple], columns: list[str]) -> gr.BarPlot:
+    """A bar chart's data, its value axis starting at zero."""
+    top = max((row[1] for row in rows), default=0)
+    return gr.BarPlot(pd.DataFrame(rows, columns=columns), y_lim=[0, max(1, top)])
+
+
 def analytics_view(services: Services):
     numbers = analytics(services.store)
     kpis = (
@@ -81,14 +87,12 @@ def analytics_view(services: Services):
         f"containment **{numbers.containment:.0%}** · "
         f"handoff rate **{numbers.handoff_rate:.0%}** · scam warnings **{numbers.scam_warnings}**"
     )
-    per_day = pd.DataFrame(numbers.per_day, columns=["day", "conversations"])
-    emotions = pd.DataFrame(sorted(numbers.emotions.items()), columns=["emotion", "turns"])
-    outcome = pd.DataFrame(
-        [
-            ["resolved by Teller", numbers.conversations - numbers.handed_over],
-            ["handed over", numbers.handed_over],
-        ],
-        columns=["outcome", "conversations"],
+    per_day = bars(numbers.per_day, ["day", "conversations"])
+    emotions = bars(sorted(numbers.emotions.items()), ["emotion", "turns"])
+    resolved = numbers.conversations - numbers.handed_over
+    outcome = bars(
+        [("resolved by Teller", resolved), ("handed over", numbers.handed_over)],
+        ["outcome", "conversations"],
     )
     gaps = [[question, count] for question, count in numbers.unanswered]
     return kpis, per_day, outcome, emotions, gaps

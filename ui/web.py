@@ -18,27 +18,18 @@ from bot.pipeline import Replace, Token
 from bot.types import Reply
 from ui.services import BusyError, Services
 
-EMOTION_MARK = {
-    "angry": "😠",
-    "anxious": "😟",
-    "sad": "😢",
-    "confused": "😕",
-    "happy": "🙂",
-    "neutral": "😐",
-}
 STAGES = ("decode", "vad", "asr", "first_token", "first_audio", "total")
 
 
 def status_markdown(reply: Reply) -> str:
-    mark = EMOTION_MARK.get(reply.emotion.label, "")
-    text = f"{mark} You seem **{reply.emotion.label}** · Teller's tone: **{reply.tone}**"
+    text = f"You seem **{reply.emotion.label}** · Teller's tone: **{reply.tone}**"
     if reply.ticket:
         text += (
             f"\n\n> **Handed over to a colleague.** Your reference is **{reply.ticket}**; "
             "they can see this conversation."
         )
     if reply.scam_warning:
-        text += "\n\n> ⚠️ **This looks like a scam.** Don't move money or share codes."
+        text += "\n\n> **Warning: this looks like a scam.** Don't move money or share codes."
     return text
 
 
@@ -114,7 +105,7 @@ def customer_app(services: Services) -> gr.Blocks:
         heard = turn.transcript.text if turn.transcript else ""
         messages = [
             *messages,
-            {"role": "user", "content": f"🎤 {heard or '(not understood)'}"},
+            {"role": "user", "content": f"(spoken) {heard or 'not understood'}"},
             {"role": "assistant", "content": reply.answer},
         ]
         timings = [[stage, turn.timings_ms[stage]] for stage in STAGES if stage in turn.timings_ms]

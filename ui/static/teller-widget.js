@@ -15,10 +15,16 @@
   const base = (script && script.dataset.tellerUrl) || new URL(script.src).origin;
   const storageKey = "teller-widget-session";
 
+  const chatIcon = `<svg width="28" height="28" viewBox="0 0 24 24" fill="currentColor" aria-hidden="true">
+    <path d="M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z"/></svg>`;
+  const micIcon = `<svg width="16" height="16" viewBox="0 0 24 24" fill="currentColor" aria-hidden="true">
+    <path d="M12 15a3 3 0 0 0 3-3V6a3 3 0 0 0-6 0v6a3 3 0 0 0 3 3zm5-3a5 5 0 0 1-10 0H5a7 7 0 0 0 6
+    6.9V21h2v-2.1A7 7 0 0 0 19 12h-2z"/></svg>`;
   const style = `
     :host { all: initial; font-family: system-ui, sans-serif; }
     .bubble { position: fixed; right: 24px; bottom: 24px; width: 60px; height: 60px;
-      border-radius: 50%; border: none; background: #0b5cad; color: #fff; font-size: 28px;
+      border-radius: 50%; border: none; background: #0b5cad; color: #fff;
+      display: flex; align-items: center; justify-content: center;
       cursor: pointer; box-shadow: 0 4px 14px rgba(0,0,0,.25); z-index: 2147483646; }
     .panel { position: fixed; right: 24px; bottom: 96px; width: 340px; max-height: 520px;
       display: none; flex-direction: column; background: #fff; border-radius: 12px;
@@ -44,13 +50,13 @@
   const root = host.attachShadow({ mode: "open" });
   root.innerHTML = `
     <style>${style}</style>
-    <button class="bubble" aria-label="Chat with Teller" title="Chat with us">💬</button>
+    <button class="bubble" aria-label="Chat with Teller" title="Chat with us">${chatIcon}</button>
     <section class="panel" role="dialog" aria-label="Teller chat">
       <header>Lindenbrook Bank · Teller</header>
       <div class="log" aria-live="polite"></div>
       <form>
         <input name="message" autocomplete="off" placeholder="Ask a question…" maxlength="4000">
-        <button class="action mic" type="button" aria-label="Speak" title="Speak">🎤</button>
+        <button class="action mic" type="button" aria-label="Speak" title="Speak">${micIcon}</button>
         <button class="action send" type="submit">Send</button>
       </form>
     </section>`;
@@ -145,7 +151,7 @@
       const waiting = show("…", "note");
       try {
         const data = await call("/api/v1/voice", { method: "POST", body: form });
-        show("🎤 " + (data.transcript || "(not understood)"), "msg user");
+        show("(spoken) " + (data.transcript || "not understood"), "msg user");
         showReply(data);
         if (data.reply_audio) new Audio(base + data.reply_audio).play().catch(() => {});
       } catch (error) {

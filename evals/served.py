@@ -1,0 +1,67 @@
+"""``teller serve`` in a child process on a free loopback port, for the load test and
+the browser tests, with its own home (sharing the built index and models) and its own
+database."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+SHARED = ("index", "models", "spacy-blank-en")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def home_sharing_models(source: Path, target: Path) -> Path:
+    """A new Teller home whose index and models are links to ``source``'s."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in SHARED:
+        if (source / name).exists() and not (target / name).exists():
+            (target / name).symlink_to((source / name).resolve())
+    return target
+
+
+@contextmanager
+def served(home: Path, environment: dict[str, str], startup_s: float = 300) -> Iterator[str]:
+    """The server's base URL while it runs; its log is ``home/serve.log``."""
+    port = free_port()
+    env = {**os.environ, "TELLER_HOME": str(home), **environment}
+    teller = str(Path(sys.executable).parent / "teller")
+    log_path = home / "serve.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [teller, "serve", "--port", str(port)], env=env, stdout=log, stderr=log
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            wait_until_up(process, url, startup_s, log_path)
+            yield url
+        finally:
+            process.terminate()
+            process.wait(60)
+
+
+def wait_until_up(process: subprocess.Popen, url: str, startup_s: float, log: Path) -> None:
+    deadline = time.monotonic() + startup_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"teller serve exited:\n{log.read_text()[-3000:]}")
+        try:
+            if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(1)
+    raise RuntimeError(f"teller serve did not answer within {startup_s:.0f} s")

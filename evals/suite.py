@@ -1,0 +1,268 @@
+"""The offline evaluation suite: scripted dialogues through the same services the web
+app uses (text turns and, for voice dialogues, TTS -> Whisper -> turn), one session
+per dialogue, every turn checked against its expectations, and the metrics a bank
+would gate a release on."""
+
+from __future__ import annotations
+
+import json
+import re
+import statistics
+import time
+import uuid
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from sklearn.metrics import f1_score
+from tqdm import tqdm
+
+from bot import guard
+from evals.expect import expected_intent, failures
+from evals.scripts import Dialogue
+from evals.wer import wer
+from ui.services import Services
+from voice.audio import SAMPLE_RATE, wav_bytes
+from voice.caller import Caller, Line
+
+METRICS = (
+    "intent_accuracy",
+    "emotion_accuracy",
+    "emotion_macro_f1",
+    "action_accuracy",
+    "escalation_precision",
+    "escalation_recall",
+    "scam_warning_precision",
+    "scam_warning_recall",
+    "decline_rate_out_of_scope",
+    "groundedness_rate",
+    "pii_leaks",
+    "latency_p50_ms",
+    "latency_p95_ms",
+    "n_dialogues",
+    "n_turns",
+)
+# What a customer may type that must never be stored: card-like digit runs, e-mail
+# addresses, UK mobile numbers, sort codes, 8-digit account numbers, IBANs.
+PII_PATTERNS = [
+    re.compile(r"\b(?:\d[ -]?){13,19}\b"),
+    re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+"),
+    re.compile(r"(?:\+44\s?7|\b07)\d{3}\s?\d{6}\b"),
+    re.compile(r"\b\d{2}-\d{2}-\d{2}\b"),
+    re.compile(r"\b\d{8}\b"),
+    re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){3,7}\b"),
+]
+
+
+@dataclass
+class TurnResult:
+    dialogue: str
+    turn: int
+    channel: str
+    user: str
+    heard: str | None
+    reply: dict
+    expect: dict
+    expected_intent: str | None
+    failures: list[str]
+    latency_ms: float
+    grounded: bool
+
+    def to_json(self) -> dict:
+        keys = ("answer", "intent", "emotion", "action", "escalate", "scam_warning", "ticket")
+        return {
+            "dialogue": self.dialogue,
+            "turn": self.turn,
+            "channel": self.channel,
+            "user": self.user,
+            "heard": self.heard,
+            **{key: self.reply.get(key) for key in keys},
+            "faq_ids": self.reply.get("faq_ids", []),
+            "expect": self.expect,
+            "expected_intent": self.expected_intent,
+            "failures": self.failures,
+            "latency_ms": self.latency_ms,
+            "grounded": self.grounded,
+            "passed": not self.failures,
+        }
+
+
+def run_dialogues(services: Services, dialogues: list[Dialogue], seed: int = 0) -> list[TurnResult]:
+    """Every dialogue, one new session each, turn by turn."""
+    torch.manual_seed(seed)
+    caller = Caller(seed=seed)
+    run = uuid.uuid4().hex[:8]
+    total = sum(len(d.turns) for d in dialogues)
+    results = []
+    with tqdm(total=total, desc="dialogue turns", unit="turn") as progress:
+        for dialogue in dialogues:
+            session_id = f"eval-{run}-{dialogue.id}"[:64]
+            previous = None
+            for number, turn in enumerate(dialogue.turns, 1):
+                started = time.perf_counter()
+                if dialogue.channel == "voice":
+                    recording = wav_bytes(caller.say(turn.user, Line("piper")), SAMPLE_RATE)
+                    spoken, _ = services.talk(recording, session_id)
+                    reply, heard = spoken.to_json(), spoken.to_json()["transcript"]
+                else:
+                    reply, heard = services.ask(turn.user, session_id).to_json(), None
+                latency = round((time.perf_counter() - started) * 1000, 1)
+                wanted = expected_intent(turn.expect, previous)
+                results.append(
+                    TurnResult(
+                        dialogue=dialogue.id,
+                        turn=number,
+                        channel=dialogue.channel,
+                        user=turn.user,
+                        heard=heard,
+                        reply=reply,
+                        expect=turn.expect.model_dump(exclude_defaults=True),
+                        expected_intent=wanted,
+                        failures=failures(turn.expect, reply, previous),
+                        latency_ms=latency,
+                        grounded=grounded(services, reply),
+                    )
+                )
+                previous = wanted or reply.get("intent")
+                progress.update()
+    return results
+
+
+def grounded(services: Services, reply: dict) -> bool:
+    """An independent re-check of the delivered reply: every checkable claim (number,
+    amount, phone, URL, ...) must be in the cited entries, the facts sheet, or the
+    handoff ticket reference."""
+    corpus = services.assistant.corpus
+    passages = [corpus.by_id[i].passage() for i in reply.get("faq_ids", []) if i in corpus.by_id]
+    allowed = services.assistant.fact_claims | guard.allowed_claims(passages)
+    if reply.get("ticket"):
+        allowed |= guard.claims(reply["ticket"])
+    return guard.check(reply.get("answer", ""), allowed).grounded
+
+
+def pii_leaks(services: Services, results: list[TurnResult]) -> int:
+    """PII typed by customers that can be found anywhere in the stored conversations."""
+    typed = {
+        match.group().replace(" ", "").replace("-", "")
+        for r in results
+        for pattern in PII_PATTERNS
+        for match in pattern.finditer(r.user)
+    }
+    sessions = {r.reply.get("session_id") for r in results}
+    stored = "".join(
+        json.dumps(services.store.export(s), ensure_ascii=False) for s in sessions if s
+    )
+    flat = stored.replace(" ", "").replace("-", "")
+    return sum(1 for item in typed if item in flat)
+
+
+def ratio(hits: int, total: int) -> float | None:
+    return round(hits / total, 4) if total else None
+
+
+def precision_recall(pairs: list[tuple[bool, bool]]) -> tuple[float | None, float | None]:
+    """(expected, got) pairs -> precision and recall of ``got``."""
+    true_positive = sum(e and g for e, g in pairs)
+    return ratio(true_positive, sum(g for _, g in pairs)), ratio(
+        true_positive, sum(e for e, _ in pairs)
+    )
+
+
+def expected_flag(expect: dict, key: str, from_action: bool) -> bool | None:
+    """An explicit expectation, or (for escalation) the one implied by the action."""
+    if key in expect:
+        return expect[key]
+    if from_action and "action" in expect:
+        return expect["action"] == "escalate"
+    return None
+
+
+def metrics(services: Services, results: list[TurnResult], dialogues: int) -> dict:
+    with_intent = [r for r in results if r.expected_intent]
+    with_emotion = [r for r in results if "emotion" in r.expect]
+    with_action = [r for r in results if "action" in r.expect]
+    out_of_scope = [r for r in results if r.expected_intent == "out_of_scope"]
+    escalation = [
+        (flag, bool(r.reply.get("escalate")))
+        for r in results
+        if (flag := expected_flag(r.expect, "escalate", True)) is not None
+    ]
+    scam = [
+        (flag, bool(r.reply.get("scam_warning")))
+        for r in results
+        if (flag := expected_flag(r.expect, "scam_warning", False)) is not None
+    ]
+    emotions_true = [r.expect["emotion"] for r in with_emotion]
+    emotions_got = [r.reply.get("emotion") for r in with_emotion]
+    latencies = [r.latency_ms for r in results]
+    escalation_precision, escalation_recall = precision_recall(escalation)
+    scam_precision, scam_recall = precision_recall(scam)
+    return {
+        "intent_accuracy": ratio(
+            sum(r.reply.get("intent") == r.expected_intent for r in with_intent), len(with_intent)
+        ),
+        "emotion_accuracy": ratio(
+            sum(t == g for t, g in zip(emotions_true, emotions_got, strict=True)), len(with_emotion)
+        ),
+        "emotion_macro_f1": (
+            round(
+                float(
+                    f1_score(
+                        emotions_true,
+                        emotions_got,
+                        labels=sorted(set(emotions_true)),
+                        average="macro",
+                        zero_division=0,
+                    )
+                ),
+                4,
+            )
+            if with_emotion
+            else None
+        ),
+        "action_accuracy": ratio(
+            sum(r.reply.get("action") == r.expect["action"] for r in with_action), len(with_action)
+        ),
+        "escalation_precision": escalation_precision,
+        "escalation_recall": escalation_recall,
+        "scam_warning_precision": scam_precision,
+        "scam_warning_recall": scam_recall,
+        "decline_rate_out_of_scope": ratio(
+            sum(r.reply.get("action") == "decline" for r in out_of_scope), len(out_of_scope)
+        ),
+        "groundedness_rate": ratio(sum(r.grounded for r in results), len(results)),
+        "pii_leaks": pii_leaks(services, results),
+        "latency_p50_ms": round(statistics.median(latencies), 1) if latencies else None,
+        "latency_p95_ms": round(float(np.percentile(latencies, 95)), 1) if latencies else None,
+        "n_dialogues": dialogues,
+        "n_turns": len(results),
+    }
+
+
+def voice_wer(results: list[TurnResult]) -> float | None:
+    spoken = [r for r in results if r.heard is not None]
+    return wer([r.user for r in spoken], [r.heard for r in spoken]) if spoken else None
+
+
+def below_thresholds(values: dict, thresholds: dict) -> list[str]:
+    """Each metric outside its threshold: ``min`` (at least) or ``max`` (at most)."""
+    problems = []
+    for metric, bounds in thresholds.items():
+        value = values.get(metric)
+        if value is None:
+            continue
+        if "min" in bounds and value < bounds["min"]:
+            problems.append(f"{metric} = {value} is below {bounds['min']}")
+        if "max" in bounds and value > bounds["max"]:
+            problems.append(f"{metric} = {value} is above {bounds['max']}")
+    return problems
+
+
+def evaluate(services: Services, dialogues: list[Dialogue]) -> dict:
+    results = run_dialogues(services, dialogues)
+    values = metrics(services, results, len(dialogues))
+    return {
+        "metrics": values,
+        "voice_wer": voice_wer(results),
+        "turns": [r.to_json() for r in results],
+    }
