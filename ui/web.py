@@ -49,19 +49,21 @@ def sources_html(services: Services, reply: Reply) -> str:
 
 def customer_app(services: Services) -> gr.Blocks:
     def restore(session_id: str | None):
-        """On page load: the stored conversation of this browser, or a new session."""
+        """On page load: the stored conversation of this browser (or a new session),
+        then the input opens, so nothing is sent before the session is known."""
+        ready = gr.Textbox(interactive=True, placeholder="Type your question…")
         if not session_id:
-            return [], str(uuid.uuid4())
-        history = services.store.history(session_id)
+            return [], str(uuid.uuid4()), ready
         messages = []
-        for turn in history:
+        for turn in services.store.history(session_id):
             messages += [
                 {"role": "user", "content": turn.customer_text},
                 {"role": "assistant", "content": turn.reply_text},
             ]
-        return messages, session_id
+        return messages, session_id, ready
 
-    def respond(message: str, messages: list, session_id: str):
+    def respond(message: str, messages: list, session_id: str | None):
+        session_id = session_id or str(uuid.uuid4())
         if not message.strip():
             yield messages, "", session_id, gr.skip(), gr.skip()
             return
@@ -87,7 +89,8 @@ def customer_app(services: Services) -> gr.Blocks:
         messages.append({"role": "assistant", "content": reply.answer})
         yield messages, "", session_id, status_markdown(reply), sources_html(services, reply)
 
-    def talk(recording: str | None, messages: list, session_id: str):
+    def talk(recording: str | None, messages: list, session_id: str | None):
+        session_id = session_id or str(uuid.uuid4())
         if not recording:
             return (
                 messages,
@@ -127,7 +130,8 @@ def customer_app(services: Services) -> gr.Blocks:
         sources = gr.HTML(elem_id="teller-sources")
         with gr.Tab("Type"), gr.Row():
             box = gr.Textbox(
-                placeholder="Type your question…",
+                placeholder="Loading…",
+                interactive=False,
                 show_label=False,
                 scale=5,
                 elem_id="teller-input",
@@ -149,7 +153,9 @@ def customer_app(services: Services) -> gr.Blocks:
             timings = gr.Dataframe(headers=["stage", "ms"], label="Timings", interactive=False)
         new = gr.Button("New conversation", elem_id="teller-new")
 
-        page.load(restore, inputs=session, outputs=[chatbot, session], api_visibility="private")
+        page.load(
+            restore, inputs=session, outputs=[chatbot, session, box], api_visibility="private"
+        )
         chat_outputs = [chatbot, box, session, status, sources]
         box.submit(respond, [box, chatbot, session], chat_outputs, api_name="chat")
         send.click(respond, [box, chatbot, session], chat_outputs, api_visibility="private")
