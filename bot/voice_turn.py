@@ -99,7 +99,14 @@ class VoiceAssistant:
         speech.finish(reply.answer)
         return self._done(reply, heard, speech, watch, timings)
 
-    def _done(self, reply, heard, speech: Speech, watch: Stopwatch, timings: dict) -> VoiceReply:
+    def _done(
+        self,
+        reply: Reply,
+        heard: Transcript | None,
+        speech: Speech,
+        watch: Stopwatch,
+        timings: dict,
+    ) -> VoiceReply:
         timings["total"] = watch.since_start()
         return VoiceReply(reply, heard, speech.audio(), self.voice.sample_rate, timings)
 

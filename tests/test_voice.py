@@ -112,6 +112,7 @@ def test_piper_speaks_sentence_by_sentence():
     pieces = list(tts.speak(voice, "Your card is frozen. A new one is on its way! Anything else?"))
     assert voice.name.startswith("piper") and len(pieces) == 3
     assert all(len(p) > 0.3 * voice.sample_rate and np.abs(p).max() > 0.1 for p in pieces)
+    assert np.array_equal(voice.synthesize("Hello."), voice.synthesize("Hello."))  # reproducible
 
 
 def test_espeak_is_the_fallback_when_piper_cannot_load(monkeypatch):

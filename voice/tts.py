@@ -49,7 +49,9 @@ class PiperVoice:
     def synthesize(self, text: str, speed: float = 1.0) -> np.ndarray:
         from piper import SynthesisConfig
 
-        config = SynthesisConfig(length_scale=1.0 / speed)
+        # No sampling noise: the same text always gives the same audio, so evaluations
+        # that speak through Piper are reproducible.
+        config = SynthesisConfig(length_scale=1.0 / speed, noise_scale=0.0, noise_w_scale=0.0)
         chunks = [chunk.audio_float_array for chunk in self.piper.synthesize(text, config)]
         return np.concatenate(chunks).astype(np.float32) if chunks else np.zeros(0, np.float32)
 
