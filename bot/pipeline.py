@@ -152,10 +152,7 @@ class Assistant:
     ) -> Reply:
         """Run one turn to completion. ``heard``: on a voice turn, the transcript the
         message came from (its acoustic cues steer the emotion; it goes into the audit)."""
-        for event in self.stream(message, session_id, heard):
-            if isinstance(event, Reply):
-                return event
-        raise AssertionError("the turn produced no reply")  # pragma: no cover
+        return final_reply(self.stream(message, session_id, heard))
 
     def stream(
         self, message: str | bytes, session_id: str | None = None, heard: Transcript | None = None
@@ -234,8 +231,8 @@ class Assistant:
     def ask_again(self, session_id: str | None, notice: str, audit: dict) -> Reply:
         """Record a turn whose message could not be used (e.g. speech not caught) and ask
         the customer, in ``notice``, to say it again."""
-        events = self._ask_again(session_id or str(uuid.uuid4()), notice, "[not understood]", audit)
-        return next(event for event in events if isinstance(event, Reply))
+        session_id = session_id or str(uuid.uuid4())
+        return final_reply(self._ask_again(session_id, notice, "[not understood]", audit))
 
     def _ask_again(
         self, session_id: str, notice: str, stored: str, audit: dict
@@ -493,6 +490,14 @@ def exchanges(turns: list[Turn]) -> list[Exchange]:
         else:
             result.append(Exchange(f"Customer: {turn.customer_text}", turn.reply_text))
     return result
+
+
+def final_reply(events: Iterator[Token | Replace | Reply]) -> Reply:
+    """Run a streamed turn to its end and return its :class:`Reply`."""
+    for event in events:
+        if isinstance(event, Reply):
+            return event
+    raise AssertionError("the turn produced no reply")  # pragma: no cover
 
 
 def records_of(history: list[Turn]) -> list[TurnRecord]:

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from bot.pipeline import Assistant, Replace, Token
+from bot.pipeline import Assistant, Replace, Token, final_reply
 from bot.settings import Settings
 from bot.types import Reply
 from bot.voice_turn import VoiceAssistant, VoiceReply
@@ -58,7 +58,7 @@ class Services:
             yield from self.assistant.stream(message, session_id)
 
     def ask(self, message: str | bytes, session_id: str | None) -> Reply:
-        return next(e for e in self.chat(message, session_id) if isinstance(e, Reply))
+        return final_reply(self.chat(message, session_id))
 
     def talk(self, recording: bytes | Path, session_id: str | None) -> tuple[VoiceReply, Path]:
         """A voice turn; the spoken reply is written to a WAV file under ``replies_dir``."""
