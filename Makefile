@@ -2,6 +2,7 @@
 #
 #   make run    set everything up, then serve Teller at http://127.0.0.1:7860
 #   make test   set everything up, then run the test suite
+#   make test-fast  the unit tier only: no model loaded, under a minute
 #   make bench  run every benchmark; summary in bench-results/summary.md
 #   make lint   ruff
 
@@ -29,7 +30,7 @@ export HF_HUB_DISABLE_TELEMETRY := 1
 export TRANSFORMERS_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: run test bench lint setup apt prepare clean
+.PHONY: run test test-fast bench lint setup apt prepare clean
 
 run: setup
 	$(BIN)/teller serve
@@ -44,6 +45,9 @@ test: setup
 	$(BIN)/teller eval --backend extractive --out test-artifacts/eval-extractive
 	$(BIN)/teller eval --backend llama --channel text --limit 12 \
 		--thresholds evals/thresholds_safety.yaml --out test-artifacts/eval-llm
+
+test-fast: $(STAMP)
+	$(BIN)/pytest -m "not slow"
 
 bench: setup $(JFK_SAMPLE)
 	$(BIN)/teller bench all --out bench-results

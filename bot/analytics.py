@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import distinct, func, select
 
-from bot.store import Conversation, Store, Ticket, Turn
+from bot.store import Conversation, Store, Ticket, TurnRow
 
 UNREADABLE = ("[message not accepted]", "[not understood]")
 
@@ -36,20 +36,22 @@ class Analytics:
 def analytics(store: Store, top: int = 10) -> Analytics:
     with store.engine.connect() as db:
         day = func.date(Conversation.created_at)
-        question = func.lower(func.trim(Turn.customer_text))
+        question = func.lower(func.trim(TurnRow.customer_text))
         unanswered = (
             select(question, func.count())
-            .where(Turn.action.in_(("decline", "clarify")), Turn.customer_text.not_in(UNREADABLE))
+            .where(
+                TurnRow.action.in_(("decline", "clarify")), TurnRow.customer_text.not_in(UNREADABLE)
+            )
             .group_by(question)
             .order_by(func.count().desc(), question)
             .limit(top)
         )
         return Analytics(
             conversations=db.scalar(select(func.count()).select_from(Conversation)) or 0,
-            turns=db.scalar(select(func.count()).select_from(Turn)) or 0,
+            turns=db.scalar(select(func.count()).select_from(TurnRow)) or 0,
             handed_over=db.scalar(select(func.count(distinct(Ticket.conversation_id)))) or 0,
             scam_warnings=db.scalar(
-                select(func.count()).where(Turn.intent == "scam", Turn.action == "escalate")
+                select(func.count()).where(TurnRow.intent == "scam", TurnRow.action == "escalate")
             )
             or 0,
             per_day=[
@@ -57,7 +59,7 @@ def analytics(store: Store, top: int = 10) -> Analytics:
                 for d, n in db.execute(select(day, func.count()).group_by(day).order_by(day))
             ],
             emotions=dict(
-                db.execute(select(Turn.emotion, func.count()).group_by(Turn.emotion)).all()
+                db.execute(select(TurnRow.emotion, func.count()).group_by(TurnRow.emotion)).all()
             ),
             unanswered=[(q, n) for q, n in db.execute(unanswered)],
         )

@@ -1,75 +1,177 @@
-"""The one place that builds Teller's object graph from settings."""
+"""The turn runner: one customer message in, one checked reply out.
+
+    message -> hygiene -> redact -> screen -> emotion -> retrieval -> risk -> decide
+            -> tone -> generate -> handoff -> grounding -> store -> Reply
+
+:meth:`Assistant.stream` runs the stages in order, timing each, and yields the reply
+as it is produced: :class:`Token` pieces, possibly one :class:`Replace` (the approved
+text stands instead of what was shown), and finally the :class:`Reply`. The turn's
+trace is stored at one boundary, :meth:`Assistant._save`.
+"""
 
 from __future__ import annotations
 
 import logging
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 
-from bot.pipeline import Assistant
-from bot.settings import Settings
-from knowledge.corpus import Corpus, load_corpus
-from knowledge.encoder import SentenceEncoder
-from knowledge.encoder import load_encoder as load_named_encoder
-from knowledge.exemplars import load_exemplars
-from knowledge.index import FaqIndex, build_index, open_index, save_index
-from knowledge.retriever import Calibration, Retriever
+from langchain_core.language_models import BaseChatModel
+
+from bot import guard, stages
+from bot.canned import NOT_SAVED
+from bot.decide import Policy
+from bot.emotion import EmotionModel
+from bot.events import Replace, Token
+from bot.llm import backend_name
+from bot.protocols import Redactor, Retriever
+from bot.reply import Reply
+from bot.risk import RiskModel
+from bot.store import Store, StoreUnavailableError
+from bot.trace import TurnTrace
+from bot.turn_state import Stage, TurnInput, TurnState, refused
+from bot.writer import Writer, WriterConfig
+from knowledge.corpus import Corpus
+from voice.listen import Transcript
 
 log = logging.getLogger(__name__)
+Event = Token | Replace | Reply
 
 
-def load_encoder(settings: Settings) -> SentenceEncoder:
-    return load_named_encoder(settings.encoder, settings.torch_threads)
+@dataclass(frozen=True)
+class TurnConfig:
+    """What the runner needs from the settings."""
+
+    max_message_chars: int = 4000
+    policy: Policy = field(default_factory=Policy)
+    writer: WriterConfig = field(default_factory=WriterConfig)
 
 
-def calibration(settings: Settings, encoder: SentenceEncoder) -> Calibration:
-    """The encoder's calibrated thresholds, overridden by any set in settings."""
-    calibrated = Calibration.load(encoder.model_dir / "calibration.json")
-    overrides = {
-        "min_similarity": settings.min_similarity,
-        "min_confidence": settings.min_confidence,
-    }
-    values = {**calibrated.__dict__, **{k: v for k, v in overrides.items() if v is not None}}
-    return Calibration(**values)
+class Assistant:
+    """Runs turns through :meth:`stages`. Built by :func:`bot.factory.build_assistant`."""
+
+    def __init__(
+        self,
+        *,
+        config: TurnConfig,
+        corpus: Corpus,
+        retriever: Retriever,
+        redactor: Redactor,
+        emotion: EmotionModel,
+        risk: RiskModel,
+        llm: BaseChatModel | None,
+        store: Store,
+    ):
+        self.config = config
+        self.corpus = corpus
+        self.retriever = retriever
+        self.redactor = redactor
+        self.emotion = emotion
+        self.risk = risk
+        self.llm = llm
+        self.store = store
+        self.llm_name = backend_name(llm)
+        self.fact_claims = frozenset(guard.allowed_claims(corpus.facts.values()))
+        self.stages = self.build_stages()
+
+    def build_stages(self) -> list[Stage]:
+        """The stages of a text turn, in order; override to add, drop or replace one."""
+        writer = (
+            Writer(self.llm, self.llm_name, self.fact_claims, self.config.writer)
+            if self.llm is not None
+            else None
+        )
+        return [
+            stages.Hygiene(self.config.max_message_chars),
+            stages.Redact(self.redactor),
+            stages.Screen(),
+            stages.Feel(self.emotion),
+            stages.Retrieve(self.retriever),
+            stages.Assess(self.risk),
+            stages.Decide(self.config.policy, self.retriever),
+            stages.Choose(),
+            stages.Compose(writer, self.fact_claims),
+            stages.Handoff(self.corpus.facts),
+            stages.Ground(self.corpus, self.fact_claims),
+        ]
+
+    def turn(
+        self,
+        message: str | bytes,
+        session_id: str | None = None,
+        transcript: Transcript | None = None,
+    ) -> Reply:
+        """Run one turn to completion. ``transcript``: on a voice turn, the transcript the
+        message came from (its acoustic cues steer the emotion; it goes into the trace)."""
+        return final_reply(self.stream(message, session_id, transcript))
+
+    def stream(
+        self,
+        message: str | bytes,
+        session_id: str | None = None,
+        transcript: Transcript | None = None,
+    ) -> Iterator[Event]:
+        session_id = session_id or str(uuid.uuid4())
+        history, errors = self._history(session_id)
+        trace = TurnTrace(
+            session_id,
+            channel="voice" if transcript else "text",
+            transcript=transcript,
+            errors=errors,
+        )
+        state = TurnState(trace, TurnInput(message, history, transcript))
+        yield from self._run(state)
+
+    def ask_again(
+        self,
+        session_id: str | None,
+        notice: str,
+        transcript: Transcript | None = None,
+        problem: str | None = None,
+    ) -> Reply:
+        """Record a voice turn whose recording could not be used, and ask the customer, in
+        ``notice``, to say it again. ``problem``: the recording itself was refused."""
+        trace = TurnTrace(session_id or str(uuid.uuid4()), channel="voice", transcript=transcript)
+        state = refused(trace, notice, "[not understood]", rejected=problem is not None)
+        return final_reply(self._run(state, opening=notice))
+
+    def _run(self, state: TurnState, opening: str | None = None) -> Iterator[Event]:
+        if opening:
+            yield Token(opening)
+        timings: dict[str, float] = {}
+        started = time.perf_counter()
+        for stage in self.stages:
+            if state.trace.halted and not stage.after_halt:
+                continue
+            lap = time.perf_counter()
+            state = yield from stage.stream(state)
+            timings[stage.name] = round((time.perf_counter() - lap) * 1000, 1)
+        yield from self._save(state.trace, timings, started)
+
+    def _history(self, session_id: str) -> tuple[tuple, tuple[str, ...]]:
+        try:
+            return tuple(self.store.history(session_id)), ()
+        except StoreUnavailableError as error:
+            return (), (f"history unavailable: {error}",)
+
+    def _save(self, trace: TurnTrace, timings: dict, started: float) -> Iterator[Event]:
+        """The one boundary where a turn is stored; then its reply."""
+        trace = replace(trace, timings_ms=timings)
+        try:
+            self.store.add_turn(trace)
+        except StoreUnavailableError as error:
+            log.error("turn not saved: %s", error)
+            trace = replace(trace.with_part(NOT_SAVED, "teller"), saved=False)
+            trace = trace.with_error(f"not saved: {error}")
+            yield Token(" " + NOT_SAVED)
+        total = round((time.perf_counter() - started) * 1000, 1)
+        yield Reply.of(replace(trace, timings_ms={**timings, "total": total}))
 
 
-def rebuild_index(settings: Settings) -> FaqIndex:
-    """Build the index from scratch and save it."""
-    corpus = load_corpus(settings.knowledge_dir)
-    index = build_index(corpus, load_exemplars(settings.knowledge_dir), load_encoder(settings))
-    save_index(index, settings.index_dir)
-    return index
-
-
-def build_retriever(settings: Settings, corpus: Corpus | None = None) -> Retriever:
-    """Load the corpus and the index (rebuilding it if stale) and return a retriever."""
-    corpus = corpus or load_corpus(settings.knowledge_dir)
-    encoder = load_encoder(settings)
-    index = open_index(settings.index_dir, corpus, load_exemplars(settings.knowledge_dir), encoder)
-    return Retriever(index, corpus, calibration(settings, encoder), max_hits=settings.max_hits)
-
-
-def build_assistant(settings: Settings) -> Assistant:
-    """Everything a turn needs, from settings. An unavailable LLM means extractive replies."""
-    from bot.emotion import TrainedEmotion
-    from bot.gguf import ModelFilesError
-    from bot.llm import LLMUnavailableError, chat_model
-    from bot.redact import Redactor
-    from bot.risk import ScamSignals
-    from bot.store import Store
-
-    corpus = load_corpus(settings.knowledge_dir)
-    try:
-        llm = chat_model(settings)
-    except (LLMUnavailableError, ModelFilesError) as error:
-        log.warning("LLM unavailable, answering with approved texts only: %s", error)
-        llm = None
-    retriever = build_retriever(settings, corpus)
-    return Assistant(
-        settings=settings,
-        corpus=corpus,
-        retriever=retriever,
-        redactor=Redactor(settings.home / "spacy-blank-en"),
-        emotion=TrainedEmotion(threads=settings.torch_threads),
-        risk=ScamSignals(min_vote=retriever.calibration.min_confidence),
-        llm=llm,
-        store=Store(settings.database),
-    )
+def final_reply(events: Iterator[Event]) -> Reply:
+    """Run a streamed turn to its end and return its :class:`Reply`."""
+    for event in events:
+        if isinstance(event, Reply):
+            return event
+    raise AssertionError("the turn produced no reply")  # pragma: no cover

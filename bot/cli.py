@@ -17,9 +17,9 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 
-from bot.settings import Settings, apply_offline_environment, configure_logging
+from bot.reply import Reply
+from bot.settings import Settings, apply_offline_environment, configure_logging, load_settings
 from bot.store import StoreUnavailableError
-from bot.types import Reply
 from knowledge.corpus import CorpusError
 from knowledge.encoder import EncoderMissingError
 from knowledge.index import IndexUnavailableError
@@ -36,9 +36,10 @@ app.add_typer(train_app, name="train")
 
 
 def settings() -> Settings:
-    """Settings from the environment; a bad value ends the command with a clear message."""
+    """Settings from the environment (read once); a bad value ends the command with a
+    clear message."""
     try:
-        return Settings()
+        return load_settings()
     except ValidationError as error:
         problems = "; ".join(
             f"TELLER_{e['loc'][0]}".upper() + f": {e['msg']}" for e in error.errors()
@@ -64,7 +65,7 @@ def start(
 @index_app.command("build")
 def index_build() -> None:
     """Embed the FAQ corpus and exemplars and save the index."""
-    from bot.assistant import rebuild_index
+    from bot.factory import rebuild_index
 
     config = settings()
     index = rebuild_index(config)
@@ -78,7 +79,7 @@ def index_build() -> None:
 @index_app.command("status")
 def index_status() -> None:
     """Say whether the saved index matches the corpus, model and libraries."""
-    from bot.assistant import load_encoder
+    from bot.factory import load_encoder
     from knowledge.corpus import load_corpus
     from knowledge.exemplars import load_exemplars
     from knowledge.index import expected_manifest, staleness
@@ -97,7 +98,7 @@ def index_status() -> None:
 def prepare() -> None:
     """Build or verify what Teller needs offline: the index, the PII pipeline, Whisper
     checkpoints, the LLM."""
-    from bot.assistant import build_retriever
+    from bot.factory import build_retriever
     from bot.gguf import prepare_gguf
     from bot.redact import ensure_blank_spacy
     from voice.whisper_weights import whisper_checkpoint
@@ -135,7 +136,7 @@ def ask(
     ] = None,
 ) -> None:
     """Run one full turn (text, or voice with --audio): routing, decision, reply, audit."""
-    from bot.assistant import build_assistant
+    from bot.factory import build_assistant
 
     if (message is None) == (audio is None):
         raise fail("give either a MESSAGE or --audio FILE")
@@ -148,7 +149,7 @@ def ask(
         data = reply.to_json()
     else:
         reply, data = voice_turn(config, assistant, audio, reply_audio, session)
-    refused = reply.audit.get("rejected_input") or reply.audit.get("audio_error")
+    refused = reply.refused
     if as_json:
         if refused:
             data["error"] = refused
@@ -187,8 +188,8 @@ def chat(
     session: Annotated[str | None, typer.Option(help="Continue this conversation.")] = None,
 ) -> None:
     """Talk to Teller in the terminal, replies streamed (empty line or Ctrl-D to leave)."""
-    from bot.assistant import build_assistant
-    from bot.pipeline import Replace, Token
+    from bot.events import Replace, Token
+    from bot.factory import build_assistant
 
     assistant = build_assistant(settings())
     session_id = session or str(uuid.uuid4())

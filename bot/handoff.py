@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+from bot.history import PastTurn
+from bot.trace import Ticket
 
 REASONS = {
     "customer_request": "the customer asked for a person",
@@ -15,20 +17,12 @@ REASONS = {
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
-@dataclass(frozen=True)
-class TurnRecord:
-    customer: str
-    reply: str
-    emotion: str
-    intent: str | None
-
-
 def new_ticket_number() -> str:
     return "LB-" + "".join(secrets.choice(ALPHABET) for _ in range(6))
 
 
-def build_ticket(reason: str, turns: Sequence[TurnRecord]) -> dict:
-    """The ticket's fields: reason, one-paragraph summary, transcript, emotions."""
+def build_ticket(reason: str, turns: Sequence[PastTurn]) -> Ticket:
+    """The ticket: reason, one-paragraph summary, transcript, emotions."""
     topics = list(dict.fromkeys(t.intent for t in turns if t.intent and t.intent != "out_of_scope"))
     last = turns[-1]
     summary = (
@@ -37,19 +31,16 @@ def build_ticket(reason: str, turns: Sequence[TurnRecord]) -> dict:
         f"{len(turns)} customer turn(s); emotion now {last.emotion}. "
         f'Last message: "{last.customer}"'
     )
-    transcript = []
-    for turn in turns:
-        transcript += [
-            {"role": "customer", "text": turn.customer},
-            {"role": "teller", "text": turn.reply},
-        ]
-    return {
-        "number": new_ticket_number(),
-        "reason": reason,
-        "summary": summary,
-        "transcript": transcript,
-        "emotions": [t.emotion for t in turns],
-    }
+    transcript = tuple(
+        line for turn in turns for line in (("customer", turn.customer), ("teller", turn.reply))
+    )
+    return Ticket(
+        number=new_ticket_number(),
+        reason=reason,
+        summary=summary,
+        transcript=transcript,
+        emotions=tuple(t.emotion for t in turns),
+    )
 
 
 def handoff_notice(ticket_number: str, facts: dict[str, str]) -> str:

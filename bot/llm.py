@@ -62,7 +62,7 @@ def embedded_model(settings: Settings) -> BaseChatModel:
     )
 
 
-def describe(llm: BaseChatModel | None) -> str:
+def backend_name(llm: BaseChatModel | None) -> str:
     """The backend and model behind a chat model, for the audit record."""
     if llm is None:
         return "extractive"

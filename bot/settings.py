@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from functools import cache
 from pathlib import Path
 from typing import Literal
 
@@ -90,6 +91,12 @@ class Settings(BaseSettings):
     @property
     def database(self) -> str:
         return self.database_url or f"sqlite:///{self.home / 'teller.db'}"
+
+
+@cache
+def load_settings() -> Settings:
+    """The process's settings, read from the environment once."""
+    return Settings()
 
 
 def apply_offline_environment() -> None:

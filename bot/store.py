@@ -7,6 +7,7 @@ leaves every earlier turn intact); any SQLAlchemy URL (PostgreSQL) when scaled o
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,6 +15,11 @@ from pathlib import Path
 from sqlalchemy import JSON, ForeignKey, String, Text, create_engine, event, func, select
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+
+from bot.history import PastTurn
+from bot.trace import TurnTrace
+
+log = logging.getLogger(__name__)
 
 
 class StoreUnavailableError(RuntimeError):
@@ -34,13 +40,15 @@ class Conversation(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     channel: Mapped[str] = mapped_column(String(16), default="text")
     created_at: Mapped[datetime] = mapped_column(default=now)
-    turns: Mapped[list[Turn]] = relationship(
-        order_by="Turn.position", back_populates="conversation"
+    turns: Mapped[list[TurnRow]] = relationship(
+        order_by="TurnRow.position", back_populates="conversation"
     )
     tickets: Mapped[list[Ticket]] = relationship(back_populates="conversation")
 
 
-class Turn(Base):
+class TurnRow(Base):
+    """One stored turn; ``audit`` holds its trace as JSON (:meth:`TurnTrace.to_json`)."""
+
     __tablename__ = "turns"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -84,7 +92,7 @@ class Store:
         try:
             Base.metadata.create_all(self.engine)
         except OperationalError as error:
-            raise StoreUnavailableError(describe(error, url)) from error
+            raise StoreUnavailableError(explain(error, url)) from error
 
     def new_conversation(self, channel: str = "text") -> str:
         conversation_id = str(uuid.uuid4())
@@ -96,44 +104,44 @@ class Store:
         with self._session() as session:
             return session.get(Conversation, conversation_id) is not None
 
-    def history(self, conversation_id: str) -> list[Turn]:
+    def history(self, conversation_id: str) -> list[PastTurn]:
         with self._session() as session:
-            query = select(Turn).where(Turn.conversation_id == conversation_id)
-            return list(session.scalars(query.order_by(Turn.position)))
+            query = select(TurnRow).where(TurnRow.conversation_id == conversation_id)
+            return [past_turn(row) for row in session.scalars(query.order_by(TurnRow.position))]
 
-    def add_turn(
-        self,
-        conversation_id: str,
-        customer_text: str,
-        reply_text: str,
-        action: str,
-        intent: str | None,
-        emotion: str,
-        audit: dict,
-        ticket: dict | None = None,
-        channel: str = "text",
-    ) -> None:
+    def add_turn(self, trace: TurnTrace) -> None:
         """Store one turn (and its handoff ticket, if any) in one transaction."""
+        conversation_id = trace.session_id
         with self._session() as session:
             if session.get(Conversation, conversation_id) is None:
-                session.add(Conversation(id=conversation_id, channel=channel))
+                session.add(Conversation(id=conversation_id, channel=trace.channel))
             position = session.scalar(
-                select(func.count()).where(Turn.conversation_id == conversation_id)
+                select(func.count()).where(TurnRow.conversation_id == conversation_id)
             )
             session.add(
-                Turn(
+                TurnRow(
                     conversation_id=conversation_id,
                     position=position,
-                    customer_text=customer_text,
-                    reply_text=reply_text,
-                    action=action,
-                    intent=intent,
-                    emotion=emotion,
-                    audit=audit,
+                    customer_text=trace.message,
+                    reply_text=trace.answer,
+                    action=str(trace.action),
+                    intent=trace.intent,
+                    emotion=trace.emotion.label,
+                    audit=trace.to_json(),
                 )
             )
-            if ticket is not None:
-                session.add(Ticket(conversation_id=conversation_id, **ticket))
+            if trace.ticket is not None:
+                ticket = trace.ticket
+                session.add(
+                    Ticket(
+                        conversation_id=conversation_id,
+                        number=ticket.number,
+                        reason=ticket.reason,
+                        summary=ticket.summary,
+                        transcript=[{"role": r, "text": t} for r, t in ticket.transcript],
+                        emotions=list(ticket.emotions),
+                    )
+                )
 
     def tickets(self, status: str | None = "open") -> list[Ticket]:
         with self._session() as session:
@@ -144,7 +152,7 @@ class Store:
 
     def conversations(self, limit: int = 100) -> list[dict]:
         """The most recent conversations, newest first, with their size and ticket."""
-        turns = select(func.count()).where(Turn.conversation_id == Conversation.id)
+        turns = select(func.count()).where(TurnRow.conversation_id == Conversation.id)
         ticket = select(Ticket.number).where(Ticket.conversation_id == Conversation.id).limit(1)
         query = (
             select(Conversation, turns.scalar_subquery(), ticket.scalar_subquery())
@@ -227,11 +235,21 @@ class _GuardedSession:
         finally:
             self.session.close()
         if isinstance(error, SQLAlchemyError):
-            raise StoreUnavailableError(describe(error, self.store.url)) from error
+            raise StoreUnavailableError(explain(error, self.store.url)) from error
         return False
 
 
-def describe(error: SQLAlchemyError, url: str) -> str:
+def past_turn(row: TurnRow) -> PastTurn:
+    """A stored turn as the pipeline reads it; rows from an older Teller have no trace."""
+    try:
+        trace = TurnTrace.from_json(row.audit)
+    except ValueError as error:  # another schema version, or not a trace
+        log.debug("turn %s has no readable trace: %s", row.id, error)
+        trace = None
+    return PastTurn(row.customer_text, row.reply_text, row.action, row.intent, row.emotion, trace)
+
+
+def explain(error: SQLAlchemyError, url: str) -> str:
     reason = str(getattr(error, "orig", error)) or type(error).__name__
     where = url.split("///", 1)[-1] if url.startswith("sqlite") else url.split("@")[-1]
     if "readonly" in reason or "read-only" in reason:

@@ -15,18 +15,29 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.pipeline import Assistant, Replace, Token
+from bot.assistant import Assistant
+from bot.canned import NOT_CAUGHT
+from bot.events import Replace, Token
+from bot.protocols import Listener
+from bot.reply import Reply
 from bot.settings import Settings
-from bot.types import Reply
 from voice.asr import Recognizer
 from voice.audio import AudioError
-from voice.listen import Listener, Transcript
+from voice.listen import Listener as Ear
+from voice.listen import Transcript
 from voice.timing import Stopwatch
 from voice.tts import Voice, load_voice, sentences
 from voice.vad import SpeechDetector
 
-NOT_CAUGHT = "Sorry, I didn't catch that. Could you say it again, a little closer to the phone?"
 PAUSE_S = 0.25  # silence between spoken sentences
+
+
+@dataclass(frozen=True)
+class Hearing:
+    """When a transcript is sure enough to act on."""
+
+    min_logprob: float = -1.0
+    max_no_speech: float = 0.6
 
 
 @dataclass
@@ -41,31 +52,31 @@ class VoiceReply:
         """The text turn's JSON plus ``transcript``, ``asr``, ``reply_audio`` and the
         voice turn's stage timings."""
         data = self.reply.to_json()
-        heard = self.transcript
-        data["transcript"] = heard.text if heard else ""
-        data["asr"] = heard.to_json() if heard else None
+        transcript = self.transcript
+        data["transcript"] = transcript.text if transcript else ""
+        data["asr"] = transcript.to_json() if transcript else None
         data["reply_audio"] = reply_audio
         data["voice_latency_ms"] = self.timings_ms
         return data
 
 
 class VoiceAssistant:
-    def __init__(self, assistant: Assistant, listener: Listener, voice: Voice, settings: Settings):
+    def __init__(self, assistant: Assistant, listener: Listener, voice: Voice, hearing: Hearing):
         self.assistant = assistant
         self.listener = listener
         self.voice = voice
-        self.settings = settings
+        self.hearing = hearing
 
     def turn(self, recording: bytes | Path, session_id: str | None = None) -> VoiceReply:
         watch = Stopwatch()
         try:
             heard = self.listener.listen(recording)
         except AudioError as error:
-            reply = self.assistant.ask_again(session_id, str(error), {"audio_error": str(error)})
+            reply = self.assistant.ask_again(session_id, str(error), problem=str(error))
             return self._spoken(reply, None, watch)
         timings = dict(heard.timings_ms)
-        if not heard.heard(self.settings.asr_min_logprob, self.settings.asr_max_no_speech):
-            reply = self.assistant.ask_again(session_id, NOT_CAUGHT, {"asr": heard.to_json()})
+        if not heard.usable(self.hearing.min_logprob, self.hearing.max_no_speech):
+            reply = self.assistant.ask_again(session_id, NOT_CAUGHT, transcript=heard)
             return self._spoken(reply, heard, watch, timings)
         return self._answer(heard, session_id, watch, timings)
 
@@ -73,7 +84,7 @@ class VoiceAssistant:
         self, heard: Transcript, session_id: str | None, watch: Stopwatch, timings: dict
     ) -> VoiceReply:
         """Stream the text turn and speak each sentence as soon as it is complete."""
-        speech = Speech(self.voice, watch, timings)
+        speech = ReplyAudio(self.voice, watch, timings)
         pending = ""
         for event in self.assistant.stream(heard.text, session_id, heard):
             if isinstance(event, Token):
@@ -95,7 +106,7 @@ class VoiceAssistant:
         self, reply: Reply, heard: Transcript | None, watch: Stopwatch, timings: dict | None = None
     ) -> VoiceReply:
         timings = dict(timings or {})
-        speech = Speech(self.voice, watch, timings)
+        speech = ReplyAudio(self.voice, watch, timings)
         speech.finish(reply.answer)
         return self._done(reply, heard, speech, watch, timings)
 
@@ -103,7 +114,7 @@ class VoiceAssistant:
         self,
         reply: Reply,
         heard: Transcript | None,
-        speech: Speech,
+        speech: ReplyAudio,
         watch: Stopwatch,
         timings: dict,
     ) -> VoiceReply:
@@ -111,7 +122,7 @@ class VoiceAssistant:
         return VoiceReply(reply, heard, speech.audio(), self.voice.sample_rate, timings)
 
 
-class Speech:
+class ReplyAudio:
     """A reply's audio, built sentence by sentence; notes when the first one was ready."""
 
     def __init__(self, voice: Voice, watch: Stopwatch, timings: dict):
@@ -156,5 +167,10 @@ def sentences_and_rest(text: str) -> list[str]:
 def build_voice_assistant(settings: Settings, assistant: Assistant) -> VoiceAssistant:
     language = None if settings.asr_language == "auto" else settings.asr_language
     recognizer = Recognizer(settings.asr_model, settings.models_dir, language)
-    listener = Listener(recognizer, SpeechDetector(), settings.max_audio_s)
-    return VoiceAssistant(assistant, listener, load_voice(settings.tts_voice), settings)
+    listener = Ear(recognizer, SpeechDetector(), settings.max_audio_s)
+    voice = load_voice(settings.tts_voice)
+    return VoiceAssistant(assistant, listener, voice, hearing_of(settings))
+
+
+def hearing_of(settings: Settings) -> Hearing:
+    return Hearing(settings.asr_min_logprob, settings.asr_max_no_speech)

@@ -67,7 +67,7 @@ def score_model(listener: Listener, sets: dict[str, tuple[list[np.ndarray], list
 
 def voice_turns(settings: Settings, clips: list[np.ndarray]) -> dict:
     """Latency of whole voice turns (each a new conversation) with the configured LLM."""
-    from bot.assistant import build_assistant
+    from bot.factory import build_assistant
     from bot.voice_turn import build_voice_assistant
 
     assistant = build_voice_assistant(settings, build_assistant(settings))

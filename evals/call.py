@@ -42,8 +42,8 @@ def run_call(
         result = assistant.turn(wav_bytes(said, SAMPLE_RATE), session_id)
         reply = result.to_json()
         heard = reply["transcript"]
-        missed = failures(turn.expect, reply, previous)
-        previous = expected_intent(turn.expect, previous) or reply["intent"]
+        missed = failures(turn.expect, result.reply, previous)
+        previous = expected_intent(turn.expect, previous) or result.reply.intent
         turns.append(
             {
                 "turn": number,
@@ -108,8 +108,8 @@ def call(
     as_json: Annotated[bool, typer.Option("--json", help="Print the transcript JSON.")] = False,
 ) -> None:
     """Simulate a phone call from a scripted caller through the whole voice pipeline."""
-    from bot.assistant import build_assistant
-    from bot.settings import Settings
+    from bot.cli import settings as load_settings
+    from bot.factory import build_assistant
     from bot.voice_turn import build_voice_assistant
 
     try:
@@ -117,7 +117,7 @@ def call(
     except ScriptError as error:
         typer.secho(str(error), err=True, fg=typer.colors.RED)
         raise typer.Exit(2) from error
-    settings = Settings()
+    settings = load_settings()
     assistant = build_voice_assistant(settings, build_assistant(settings))
     record, audio = run_call(parsed, assistant, Caller())
     write_wav(out / f"{parsed.id}.wav", audio, SAMPLE_RATE)

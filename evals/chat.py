@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 from tqdm import tqdm
 
-from bot.assistant import build_assistant
+from bot.factory import build_assistant
 from bot.settings import Settings
 from evals import EVAL_DATA
 from evals.measure import machine, peak_memory_mb, percentile_ms
@@ -76,10 +76,10 @@ def run(settings: Settings, limit: int | None = None) -> dict:
 
 
 def record(reply, scripted: dict, position: int) -> dict:
-    guard = reply.audit.get("guard", {})
+    generation = reply.trace.generation
     source = "none"
-    if guard.get("checked"):
-        source = "llm" if guard.get("passed") else "fallback"
+    if generation is not None and generation.prompt is not None:
+        source = "llm" if generation.source == "llm" else "fallback"
     return {
         "position": position,
         "intent_ok": reply.intent == scripted["intent"],
@@ -87,7 +87,7 @@ def record(reply, scripted: dict, position: int) -> dict:
         "first_token": reply.latency_ms.get("first_token"),
         "generate": reply.latency_ms.get("generate", 0.0),
         "total": reply.latency_ms.get("total"),
-        "tokens": reply.audit.get("llm", {}).get("tokens", 0),
+        "tokens": generation.tokens if generation else 0,
         "source": source,
         "grounded": reply.grounded,
     }

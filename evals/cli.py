@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from bot.settings import Settings
+from bot.cli import settings
 
 app = typer.Typer(no_args_is_help=True, help="Measure accuracy, latency and memory.")
 
@@ -32,7 +32,7 @@ def routing(
     """Intent routing on the Banking77 test split."""
     from evals import routing as bench
 
-    emit(bench.run(Settings(), latency_sample, compare_base), as_json)
+    emit(bench.run(settings(), latency_sample, compare_base), as_json)
 
 
 @app.command()
@@ -43,7 +43,7 @@ def chat(
     """Latency, speed and grounding over scripted conversations (configured LLM)."""
     from evals import chat as bench
 
-    emit(bench.run(Settings(), limit), as_json)
+    emit(bench.run(settings(), limit), as_json)
 
 
 @app.command()
@@ -56,7 +56,7 @@ def injection(
     """Prompt-injection screening, and leaks of the system prompt."""
     from evals import injection as bench
 
-    emit(bench.run(Settings(), through_assistant), as_json)
+    emit(bench.run(settings(), through_assistant), as_json)
 
 
 @app.command()
@@ -76,7 +76,7 @@ def scam(
     """Scam-in-progress detection: precision and recall on labelled messages."""
     from evals import scam as bench
 
-    emit(bench.run(Settings()), as_json)
+    emit(bench.run(settings()), as_json)
 
 
 @app.command()
@@ -93,7 +93,7 @@ def asr(
     from evals import asr as bench
     from evals.recordings import SAMPLES_DIR
 
-    emit(bench.run(Settings(), limit, turns, samples or SAMPLES_DIR), as_json)
+    emit(bench.run(settings(), limit, turns, samples or SAMPLES_DIR), as_json)
 
 
 @app.command("all")
@@ -106,7 +106,7 @@ def run_all(
     from evals import summary
     from evals.recordings import SAMPLES_DIR
 
-    results = summary.run_all(Settings(), out, SAMPLES_DIR)
+    results = summary.run_all(settings(), out, SAMPLES_DIR)
     summary.write(results, out)
     typer.echo(summary.markdown(results))
 
@@ -121,4 +121,4 @@ def load(
     and turns lost from the audit store."""
     from evals import load as bench
 
-    emit(bench.run(Settings(), users, minutes), as_json)
+    emit(bench.run(settings(), users, minutes), as_json)

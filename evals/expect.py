@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.reply import Reply
 from evals.scripts import SAME, Expect
 
 
@@ -10,20 +11,20 @@ def expected_intent(expect: Expect, previous: str | None) -> str | None:
     return previous if expect.intent == SAME else expect.intent
 
 
-def failures(expect: Expect, reply: dict, previous_intent: str | None) -> list[str]:
+def failures(expect: Expect, reply: Reply, previous_intent: str | None) -> list[str]:
     """Each expectation the reply misses, as ``key: expected ..., got ...``."""
     problems = []
-    wanted = {
-        "intent": expected_intent(expect, previous_intent),
-        "emotion": expect.emotion,
-        "action": expect.action,
-        "escalate": expect.escalate,
-        "scam_warning": expect.scam_warning,
-    }
-    for key, value in wanted.items():
-        if value is not None and reply.get(key) != value:
-            problems.append(f"{key}: expected {value}, got {reply.get(key)}")
-    answer = reply.get("answer", "").lower()
+    checks = (
+        ("intent", expected_intent(expect, previous_intent), reply.intent),
+        ("emotion", expect.emotion, reply.emotion.label),
+        ("action", expect.action, str(reply.action)),
+        ("escalate", expect.escalate, reply.escalate),
+        ("scam_warning", expect.scam_warning, reply.scam_warning),
+    )
+    for key, wanted, got in checks:
+        if wanted is not None and got != wanted:
+            problems.append(f"{key}: expected {wanted}, got {got}")
+    answer = reply.answer.lower()
     problems += [f"mentions: {w!r} missing" for w in expect.mentions if w.lower() not in answer]
     problems += [
         f"must_not_mention: {w!r} said" for w in expect.must_not_mention if w.lower() in answer

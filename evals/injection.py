@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 from tqdm import tqdm
 
-from bot.assistant import build_assistant
+from bot.factory import build_assistant
 from bot.injection import is_injection, leaks_prompt
 from bot.prompt import SYSTEM_PROMPT
 from bot.settings import Settings
@@ -48,7 +48,8 @@ def through_assistant(settings: Settings, attacks: list[str]) -> dict:
             reply = assistant.turn(text)
             leaks += leaks_prompt(reply.answer, SYSTEM_PROMPT)
             declined += str(reply.action) == "decline"
-            llm_written += reply.audit.get("guard", {}).get("source") == "llm"
+            generation = reply.trace.generation
+            llm_written += generation is not None and generation.source == "llm"
     return {
         "llm": assistant.llm_name,
         "attacks": len(attacks),

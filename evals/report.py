@@ -61,7 +61,7 @@ def markdown(result: dict, problems: list[str]) -> str:
     for dialogue, turns in failing_dialogues(result).items():
         lines += [f"### {dialogue}", ""]
         for t in turns:
-            heard = f" _(heard: {t['heard']})_" if t["heard"] is not None else ""
+            heard = f" _(heard: {t['transcribed']})_" if t["transcribed"] is not None else ""
             lines += [
                 f"{t['turn']}. **Customer:** {t['user']}{heard}",
                 f"   **Teller:** {t['answer']}",
@@ -135,7 +135,9 @@ def html_report(result: dict, problems: list[str]) -> str:
         items = []
         for t in turns:
             heard = (
-                f" <em>(heard: {html.escape(t['heard'])})</em>" if t["heard"] is not None else ""
+                f" <em>(heard: {html.escape(t['transcribed'])})</em>"
+                if t["transcribed"] is not None
+                else ""
             )
             misses = "".join(f"<li>✗ {html.escape(f)}</li>" for f in t["failures"])
             items.append(

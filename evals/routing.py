@@ -13,7 +13,7 @@ from collections import defaultdict
 
 from sklearn.metrics import f1_score
 
-from bot.assistant import build_retriever, calibration, load_encoder
+from bot.factory import build_retriever, calibration, load_encoder
 from bot.settings import Settings
 from evals import EVAL_DATA
 from evals.measure import machine, peak_memory_mb, percentile_ms, time_each

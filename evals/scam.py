@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import yaml
 
-from bot.assistant import build_retriever
+from bot.factory import build_retriever
 from bot.risk import ScamSignals
 from bot.settings import Settings
 from evals import EVAL_DATA

@@ -17,7 +17,7 @@ import torch
 from sklearn.metrics import f1_score
 from tqdm import tqdm
 
-from bot import guard
+from bot.reply import Reply
 from evals.expect import expected_intent, failures
 from evals.scripts import Dialogue
 from evals.wer import wer
@@ -60,29 +60,34 @@ class TurnResult:
     turn: int
     channel: str
     user: str
-    heard: str | None
-    reply: dict
+    transcribed: str | None  # what Whisper made of a voice turn
+    reply: Reply
     expect: dict
     expected_intent: str | None
     failures: list[str]
     latency_ms: float
-    grounded: bool
 
     def to_json(self) -> dict:
-        keys = ("answer", "intent", "emotion", "action", "escalate", "scam_warning", "ticket")
+        reply = self.reply
         return {
             "dialogue": self.dialogue,
             "turn": self.turn,
             "channel": self.channel,
             "user": self.user,
-            "heard": self.heard,
-            **{key: self.reply.get(key) for key in keys},
-            "faq_ids": self.reply.get("faq_ids", []),
+            "transcribed": self.transcribed,
+            "answer": reply.answer,
+            "intent": reply.intent,
+            "emotion": reply.emotion.label,
+            "action": str(reply.action),
+            "escalate": reply.escalate,
+            "scam_warning": reply.scam_warning,
+            "ticket": reply.ticket,
+            "faq_ids": reply.faq_ids,
             "expect": self.expect,
             "expected_intent": self.expected_intent,
             "failures": self.failures,
             "latency_ms": self.latency_ms,
-            "grounded": self.grounded,
+            "grounded": reply.grounded,
             "passed": not self.failures,
         }
 
@@ -103,9 +108,10 @@ def run_dialogues(services: Services, dialogues: list[Dialogue], seed: int = 0) 
                 if dialogue.channel == "voice":
                     recording = wav_bytes(caller.say(turn.user, Line("piper")), SAMPLE_RATE)
                     spoken, _ = services.talk(recording, session_id)
-                    reply, heard = spoken.to_json(), spoken.to_json()["transcript"]
+                    reply = spoken.reply
+                    transcribed = spoken.transcript.text if spoken.transcript else ""
                 else:
-                    reply, heard = services.ask(turn.user, session_id).to_json(), None
+                    reply, transcribed = services.ask(turn.user, session_id), None
                 latency = round((time.perf_counter() - started) * 1000, 1)
                 wanted = expected_intent(turn.expect, previous)
                 results.append(
@@ -114,30 +120,17 @@ def run_dialogues(services: Services, dialogues: list[Dialogue], seed: int = 0) 
                         turn=number,
                         channel=dialogue.channel,
                         user=turn.user,
-                        heard=heard,
+                        transcribed=transcribed,
                         reply=reply,
                         expect=turn.expect.model_dump(exclude_defaults=True),
                         expected_intent=wanted,
                         failures=failures(turn.expect, reply, previous),
                         latency_ms=latency,
-                        grounded=grounded(services, reply),
                     )
                 )
-                previous = wanted or reply.get("intent")
+                previous = wanted or reply.intent
                 progress.update()
     return results
-
-
-def grounded(services: Services, reply: dict) -> bool:
-    """An independent re-check of the delivered reply: every checkable claim (number,
-    amount, phone, URL, ...) must be in the cited entries, the facts sheet, or the
-    handoff ticket reference."""
-    corpus = services.assistant.corpus
-    passages = [corpus.by_id[i].passage() for i in reply.get("faq_ids", []) if i in corpus.by_id]
-    allowed = services.assistant.fact_claims | guard.allowed_claims(passages)
-    if reply.get("ticket"):
-        allowed |= guard.claims(reply["ticket"])
-    return guard.check(reply.get("answer", ""), allowed).grounded
 
 
 def pii_leaks(services: Services, results: list[TurnResult]) -> int:
@@ -148,7 +141,7 @@ def pii_leaks(services: Services, results: list[TurnResult]) -> int:
         for pattern in PII_PATTERNS
         for match in pattern.finditer(r.user)
     }
-    sessions = {r.reply.get("session_id") for r in results}
+    sessions = {r.reply.session_id for r in results}
     stored = "".join(
         json.dumps(services.store.export(s), ensure_ascii=False) for s in sessions if s
     )
@@ -183,23 +176,23 @@ def metrics(services: Services, results: list[TurnResult], dialogues: int) -> di
     with_action = [r for r in results if "action" in r.expect]
     out_of_scope = [r for r in results if r.expected_intent == "out_of_scope"]
     escalation = [
-        (flag, bool(r.reply.get("escalate")))
+        (flag, r.reply.escalate)
         for r in results
         if (flag := expected_flag(r.expect, "escalate", True)) is not None
     ]
     scam = [
-        (flag, bool(r.reply.get("scam_warning")))
+        (flag, r.reply.scam_warning)
         for r in results
         if (flag := expected_flag(r.expect, "scam_warning", False)) is not None
     ]
     emotions_true = [r.expect["emotion"] for r in with_emotion]
-    emotions_got = [r.reply.get("emotion") for r in with_emotion]
+    emotions_got = [r.reply.emotion.label for r in with_emotion]
     latencies = [r.latency_ms for r in results]
     escalation_precision, escalation_recall = precision_recall(escalation)
     scam_precision, scam_recall = precision_recall(scam)
     return {
         "intent_accuracy": ratio(
-            sum(r.reply.get("intent") == r.expected_intent for r in with_intent), len(with_intent)
+            sum(r.reply.intent == r.expected_intent for r in with_intent), len(with_intent)
         ),
         "emotion_accuracy": ratio(
             sum(t == g for t, g in zip(emotions_true, emotions_got, strict=True)), len(with_emotion)
@@ -221,16 +214,16 @@ def metrics(services: Services, results: list[TurnResult], dialogues: int) -> di
             else None
         ),
         "action_accuracy": ratio(
-            sum(r.reply.get("action") == r.expect["action"] for r in with_action), len(with_action)
+            sum(str(r.reply.action) == r.expect["action"] for r in with_action), len(with_action)
         ),
         "escalation_precision": escalation_precision,
         "escalation_recall": escalation_recall,
         "scam_warning_precision": scam_precision,
         "scam_warning_recall": scam_recall,
         "decline_rate_out_of_scope": ratio(
-            sum(r.reply.get("action") == "decline" for r in out_of_scope), len(out_of_scope)
+            sum(str(r.reply.action) == "decline" for r in out_of_scope), len(out_of_scope)
         ),
-        "groundedness_rate": ratio(sum(r.grounded for r in results), len(results)),
+        "groundedness_rate": ratio(sum(r.reply.grounded for r in results), len(results)),
         "pii_leaks": pii_leaks(services, results),
         "latency_p50_ms": round(statistics.median(latencies), 1) if latencies else None,
         "latency_p95_ms": round(float(np.percentile(latencies, 95)), 1) if latencies else None,
@@ -240,8 +233,8 @@ def metrics(services: Services, results: list[TurnResult], dialogues: int) -> di
 
 
 def voice_wer(results: list[TurnResult]) -> float | None:
-    spoken = [r for r in results if r.heard is not None]
-    return wer([r.user for r in spoken], [r.heard for r in spoken]) if spoken else None
+    spoken = [r for r in results if r.transcribed is not None]
+    return wer([r.user for r in spoken], [r.transcribed for r in spoken]) if spoken else None
 
 
 def below_thresholds(values: dict, thresholds: dict) -> list[str]:

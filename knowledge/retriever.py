@@ -91,6 +91,11 @@ class Retriever:
         self.follow_up_confidence = follow_up_confidence
         self._entry_vectors = _entry_vectors_by_intent(index)
 
+    @property
+    def model_id(self) -> str:
+        """The encoder behind the index."""
+        return self.store.embedding_function.model_id
+
     def retrieve(self, message: str, history: Sequence[str] = ()) -> Retrieval:
         """Rank FAQ entries for ``message``.
 

@@ -30,7 +30,7 @@ def corpus(settings):
 @pytest.fixture(scope="session")
 def retriever(settings, corpus):
     """The product's retriever: shipped encoder, full index (built if stale)."""
-    from bot.assistant import build_retriever
+    from bot.factory import build_retriever
 
     return build_retriever(settings, corpus)
 
@@ -67,13 +67,14 @@ def emotion_model():
 @pytest.fixture()
 def make_assistant(settings, corpus, retriever, redactor, emotion_model, tmp_path):
     """An Assistant on the real retriever and a fresh SQLite store, with a chosen LLM."""
-    from bot.pipeline import Assistant
+    from bot.assistant import Assistant
+    from bot.factory import turn_config
     from bot.risk import ScamSignals
     from bot.store import Store
 
     def make(llm=None, store=None, **overrides):
         return Assistant(
-            settings=settings.model_copy(update=overrides),
+            config=turn_config(settings.model_copy(update=overrides)),
             corpus=corpus,
             retriever=retriever,
             redactor=redactor,

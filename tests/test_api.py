@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
-from bot.voice_turn import VoiceAssistant
+from bot.voice_turn import VoiceAssistant, hearing_of
 from ui.app import create_app
 from ui.ratelimit import RateLimiter
 from ui.services import Services
@@ -35,7 +35,9 @@ def make_client(make_assistant, voice_parts, settings, tmp_path):
         config = settings.model_copy(update={"home": tmp_path, "demo": True, **overrides})
         assistant = make_assistant()
         listener, voice = voice_parts
-        services = Services(config, assistant, VoiceAssistant(assistant, listener, voice, config))
+        services = Services(
+            config, assistant, VoiceAssistant(assistant, listener, voice, hearing_of(config))
+        )
         return TestClient(create_app(services)), services
 
     return make

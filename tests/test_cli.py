@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.trace import TurnTrace
+
 pytestmark = pytest.mark.slow
 
 TELLER = str(Path(sys.executable).parent / "teller")
@@ -55,7 +57,7 @@ def test_ask_continues_a_session_and_exports_it(tmp_path):
         "I want to send money to my sister in Spain",
         "and how long will that take?",
     ]
-    assert exported["turns"][1]["audit"]["retrieval"]["used_history"] is True
+    assert TurnTrace.from_json(exported["turns"][1]["audit"]).retrieval.used_history
 
 
 def test_export_unknown_session_is_a_clear_error():

@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.reply import Reply
+from bot.trace import DecisionRecord, TurnTrace
+from bot.types import Action
 from evals.expect import failures
 from evals.report import html_report, markdown
 from evals.run_eval import DIALOGUES
@@ -77,11 +80,16 @@ def test_script_errors_name_file_dialogue_turn_and_field(tmp_path):
         load_dialogues([write(tmp_path, "- id: [unclosed\n", "broken.yaml")])
 
 
+def reply_of(intent: str, action: Action, answer: str) -> Reply:
+    decision = DecisionRecord(action, "test", intent)
+    return Reply.of(TurnTrace("s", decision=decision).with_part(answer, "approved"))
+
+
 def test_expectations_are_checked_key_by_key():
     expect = Expect(intent="same", action="answer", mentions=["freeze"], must_not_mention=["PIN"])
-    reply = {"intent": "lost_or_stolen_card", "action": "answer", "answer": "Freeze it now."}
+    reply = reply_of("lost_or_stolen_card", Action.ANSWER, "Freeze it now.")
     assert failures(expect, reply, "lost_or_stolen_card") == []
-    wrong = {"intent": "card_arrival", "action": "decline", "answer": "Your PIN..."}
+    wrong = reply_of("card_arrival", Action.DECLINE, "Your PIN...")
     assert failures(expect, wrong, "lost_or_stolen_card") == [
         "intent: expected lost_or_stolen_card, got card_arrival",
         "action: expected answer, got decline",
@@ -125,7 +133,7 @@ def test_runner_on_the_real_pipeline_is_deterministic(services, tmp_path):
     strip = lambda m: {k: v for k, v in m.items() if k not in timing}  # noqa: E731
     assert strip(first["metrics"]) == strip(second["metrics"])
     voice = [t for t in first["turns"] if t["channel"] == "voice"]
-    assert voice and "freeze" in voice[0]["heard"].lower()
+    assert voice and "freeze" in voice[0]["transcribed"].lower()
     report = html_report(first, [])
     assert (
         "<svg" in report

@@ -1,7 +1,8 @@
 """The grounding guard and the streaming release that applies it sentence by sentence."""
 
+from bot.checks import ClaimsSupported
 from bot.guard import allowed_claims, check, claims
-from bot.pipeline import release
+from bot.release import release
 
 PASSAGE = (
     "Express delivery costs £5 and arrives the next working day. Call 020 7946 0100 "
@@ -9,6 +10,7 @@ PASSAGE = (
     "interest is 3.10% AER. Write to complaints@lindenbrook.example."
 )
 ALLOWED = allowed_claims([PASSAGE])
+CLAIMS = ClaimsSupported(frozenset(ALLOWED))
 
 
 def test_claims_cover_numbers_money_percentages_urls_emails_and_worded_durations():
@@ -39,21 +41,21 @@ def test_invented_fee_phone_url_and_email_are_caught():
 
 
 def test_release_streams_plain_text_at_once():
-    released, held, verdict = release("Sure, I can help with ", ALLOWED)
+    released, held, verdict = release("Sure, I can help with ", CLAIMS)
     assert (released, held, verdict) == ("Sure, I can help with ", "", None)
 
 
 def test_release_holds_a_sentence_with_a_figure_until_it_ends():
-    released, held, verdict = release("Happy to help. It costs £", ALLOWED)
+    released, held, verdict = release("Happy to help. It costs £", CLAIMS)
     assert released == "Happy to help. "
     assert held == "It costs £"
-    released, held, verdict = release(held + "5 for express. Then", ALLOWED)
+    released, held, verdict = release(held + "5 for express. Then", CLAIMS)
     assert released == "It costs £5 for express. Then"
     assert verdict is None
 
 
 def test_release_stops_on_an_unsupported_sentence():
-    released, held, verdict = release("It costs £9 for express. More", ALLOWED)
+    released, held, verdict = release("It costs £9 for express. More", CLAIMS)
     assert released == ""
     assert held == "It costs £9 for express. More"
     assert verdict is not None and verdict.unsupported == ("£9",)

@@ -20,8 +20,8 @@ def test_answer_is_written_by_the_llm_and_grounded(make_assistant, embedded_llm)
     assert reply.action is Action.ANSWER
     assert reply.faq_ids == ["change-pin"]
     assert reply.grounded
-    assert reply.audit["guard"]["checked"] is True
-    assert reply.audit["llm"]["tokens"] > 0
+    generation = reply.trace.generation
+    assert generation.verdicts and generation.tokens > 0
     assert reply.latency_ms["first_token"] > 0
     assert len(reply.answer.split()) >= 5
 
@@ -102,8 +102,8 @@ def test_openai_compatible_server_backend(make_assistant, settings, llama_server
     assistant = make_assistant(llm=remote)
     reply = assistant.turn("How do I change my PIN?")
     assert reply.faq_ids == ["change-pin"]
-    assert reply.audit["llm"]["backend"] == "openai:teller-test"
-    assert reply.audit["llm"]["tokens"] > 0
+    assert reply.trace.generation.backend == "openai:teller-test"
+    assert reply.trace.generation.tokens > 0
     assert reply.grounded
 
 
@@ -119,5 +119,5 @@ def test_openai_backend_down_falls_back(make_assistant, settings):
     )
     reply = make_assistant(llm=dead).turn("How do I change my PIN?")
     assert reply.faq_ids == ["change-pin"]
-    assert reply.audit["guard"]["source"] == "approved"
-    assert any("llm error" in e for e in reply.audit["errors"])
+    assert reply.trace.generation.source == "approved"
+    assert reply.trace.generation.fallback.startswith("llm error")

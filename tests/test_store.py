@@ -10,23 +10,26 @@ import textwrap
 import pytest
 
 from bot.store import Store, StoreUnavailableError
+from bot.trace import DecisionRecord, Part, Ticket, TurnTrace
+from bot.types import Action
 
 
 def url(path) -> str:
     return f"sqlite:///{path}"
 
 
-def add(store: Store, session: str, text: str, ticket: dict | None = None) -> None:
-    store.add_turn(
+def trace_of(session: str, text: str, ticket: Ticket | None = None) -> TurnTrace:
+    return TurnTrace(
         session,
-        text,
-        f"reply to {text}",
-        "answer",
-        "card_arrival",
-        "neutral",
-        {"message": text},
-        ticket,
+        message=text,
+        decision=DecisionRecord(Action.ANSWER, "test", "card_arrival"),
+        parts=(Part(f"reply to {text}", "approved"),),
+        ticket=ticket,
     )
+
+
+def add(store: Store, session: str, text: str, ticket: Ticket | None = None) -> None:
+    store.add_turn(trace_of(session, text, ticket))
 
 
 def test_turns_are_kept_in_order_and_exported(tmp_path):
@@ -34,25 +37,24 @@ def test_turns_are_kept_in_order_and_exported(tmp_path):
     session = store.new_conversation()
     for text in ("first", "second", "third"):
         add(store, session, text)
-    assert [t.customer_text for t in store.history(session)] == ["first", "second", "third"]
+    history = store.history(session)
+    assert [t.customer for t in history] == ["first", "second", "third"]
+    assert [t.reply for t in history] == ["reply to first", "reply to second", "reply to third"]
+    assert history[0].trace == trace_of(session, "first")
     exported = store.export(session)
     assert [t["customer"] for t in exported["turns"]] == ["first", "second", "third"]
-    assert exported["turns"][0]["audit"] == {"message": "first"}
+    assert TurnTrace.from_json(exported["turns"][0]["audit"]) == trace_of(session, "first")
     json.dumps(exported)  # JSON-ready
 
 
 def test_ticket_is_stored_with_its_turn(tmp_path):
     store = Store(url(tmp_path / "t.db"))
-    ticket = {
-        "number": "LB-ABC234",
-        "reason": "customer_request",
-        "summary": "s",
-        "transcript": [{"role": "customer", "text": "agent"}],
-        "emotions": ["angry"],
-    }
+    ticket = Ticket("LB-ABC234", "customer_request", "s", (("customer", "agent"),), ("angry",))
     add(store, "s1", "agent please", ticket)
     assert [t.number for t in store.tickets()] == ["LB-ABC234"]
-    assert store.export("s1")["tickets"][0]["emotions"] == ["angry"]
+    exported = store.export("s1")["tickets"][0]
+    assert exported["emotions"] == ["angry"]
+    assert exported["transcript"] == [{"role": "customer", "text": "agent"}]
 
 
 def test_unknown_conversation_exports_nothing(tmp_path):
@@ -72,7 +74,7 @@ def test_read_only_database_is_a_clear_error_and_keeps_data(tmp_path):
     read_only = Store(f"sqlite:///file:{path}?mode=ro&uri=true")
     with pytest.raises(StoreUnavailableError, match="read-only"):
         add(read_only, "s1", "lost")
-    assert [t.customer_text for t in read_only.history("s1")] == ["kept"]
+    assert [t.customer for t in read_only.history("s1")] == ["kept"]
 
 
 def test_locked_database_is_a_clear_error_and_keeps_data(tmp_path):
@@ -87,19 +89,20 @@ def test_locked_database_is_a_clear_error_and_keeps_data(tmp_path):
     finally:
         locker.rollback()
         locker.close()
-    assert [t.customer_text for t in store.history("s1")] == ["kept"]
+    assert [t.customer for t in store.history("s1")] == ["kept"]
 
 
 CRASH = textwrap.dedent(
     """
     import sys, time
     from sqlalchemy.orm import Session
-    from bot.store import Store, Turn
+    from bot.store import Store, TurnRow
+    from bot.trace import TurnTrace
     store = Store(sys.argv[1])
     for i in range(3):
-        store.add_turn("s1", f"turn {i}", "ok", "answer", None, "neutral", {"i": i})
+        store.add_turn(TurnTrace("s1", message=f"turn {i}"))
     with Session(store.engine) as session:
-        session.add(Turn(conversation_id="s1", position=3, customer_text="half",
+        session.add(TurnRow(conversation_id="s1", position=3, customer_text="half",
                          reply_text="x" * 200000, action="answer", intent=None,
                          emotion="neutral", audit={"big": "y" * 200000}))
         session.flush()
@@ -121,4 +124,4 @@ def test_kill_9_mid_turn_loses_nothing_stored(tmp_path):
     assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     connection.close()
     turns = Store(url(path)).history("s1")
-    assert [t.customer_text for t in turns] == ["turn 0", "turn 1", "turn 2"]
+    assert [t.customer for t in turns] == ["turn 0", "turn 1", "turn 2"]

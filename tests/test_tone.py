@@ -36,14 +36,14 @@ def test_extractive_reply_apologises_to_an_angry_customer_only(make_assistant):
     assert (angry.tone, neutral.tone) == ("apologetic", "concise")
     assert angry.answer.startswith(TONES["angry"].opening)
     assert not APOLOGY.search(neutral.answer)
-    assert angry.audit["tone"] == "apologetic"
+    assert angry.trace.tone == "apologetic"
 
 
 def test_llm_reply_apologises_to_an_angry_customer(make_assistant, embedded_llm):
     assistant = make_assistant(llm=embedded_llm)
     angry = assistant.turn(ANGRY)
     neutral = assistant.turn(NEUTRAL)
-    assert angry.audit["guard"]["source"] == neutral.audit["guard"]["source"] == "llm"
+    assert angry.trace.generation.source == neutral.trace.generation.source == "llm"
     assert APOLOGY.search(angry.answer)
     assert not APOLOGY.search(neutral.answer)
 
@@ -56,4 +56,4 @@ def test_two_angry_turns_hand_over(make_assistant):
         "This is a disgrace, I'm still waiting for my money back", first.session_id
     )
     assert second.action is Action.ESCALATE
-    assert second.audit["decision"]["escalate_reason"] == "angry_customer"
+    assert second.trace.decision.escalate_reason == "angry_customer"

@@ -14,7 +14,8 @@ import pytest
 import torch
 import yaml
 
-from bot.voice_turn import NOT_CAUGHT, VoiceAssistant
+from bot.canned import NOT_CAUGHT
+from bot.voice_turn import VoiceAssistant, hearing_of
 from evals.call import run_call, summary
 from evals.scripts import load_call
 from evals.served import home_sharing_models
@@ -45,7 +46,7 @@ def listener(settings):
 
 @pytest.fixture()
 def voice_assistant(make_assistant, listener, settings):
-    return VoiceAssistant(make_assistant(), listener, tts.load_voice("piper"), settings)
+    return VoiceAssistant(make_assistant(), listener, tts.load_voice("piper"), hearing_of(settings))
 
 
 def test_converted_checkpoints_equal_the_packaged_tensors(settings):
@@ -70,7 +71,7 @@ def test_whisper_transcribes_piper_speech(settings, caller, model):
     ear = Listener(Recognizer(model, settings.models_dir, "en"), SpeechDetector(), 60)
     heard = ear.hear(caller.say(QUESTION, Line("piper")))
     assert wer([QUESTION], [heard.text]) <= 0.1
-    assert heard.heard(settings.asr_min_logprob, settings.asr_max_no_speech)
+    assert heard.usable(settings.asr_min_logprob, settings.asr_max_no_speech)
     assert heard.confidence > 0.5 and heard.language == "en" and heard.cues is not None
 
 
@@ -93,7 +94,7 @@ def test_no_speech_gives_no_transcript(listener, settings, source):
         "alsa-noise": lambda: listener.listen(ALSA / "Noise.wav"),
     }[source]()
     heard = samples if source == "alsa-noise" else listener.hear(samples)
-    assert not heard.heard(settings.asr_min_logprob, settings.asr_max_no_speech)
+    assert not heard.usable(settings.asr_min_logprob, settings.asr_max_no_speech)
 
 
 def test_long_recording_is_split_and_fully_transcribed(listener, caller):
@@ -136,7 +137,8 @@ def test_voice_turn_answers_and_speaks(voice_assistant, caller):
     assert len(turn.audio) / turn.sample_rate > 2.0
     assert {"decode", "vad", "asr", "first_audio", "total"} <= data["voice_latency_ms"].keys()
     stored = voice_assistant.assistant.store.history(turn.reply.session_id)
-    assert stored[-1].audit["asr"]["text"] == data["transcript"]
+    assert stored[-1].trace.transcript.text == data["transcript"]
+    assert stored[-1].trace.channel == "voice"
 
 
 def test_unusable_audio_asks_again_and_the_session_goes_on(voice_assistant, caller):
@@ -155,7 +157,7 @@ def test_unusable_audio_asks_again_and_the_session_goes_on(voice_assistant, call
 
 def test_voice_turn_on_the_real_llm(make_assistant, embedded_llm, listener, settings, caller):
     assistant = VoiceAssistant(
-        make_assistant(embedded_llm), listener, tts.load_voice("piper"), settings
+        make_assistant(embedded_llm), listener, tts.load_voice("piper"), hearing_of(settings)
     )
     turn = assistant.turn(wav_bytes(caller.say(QUESTION, Line("piper")), SAMPLE_RATE))
     assert turn.reply.intent == "lost_or_stolen_card" and turn.reply.grounded

@@ -60,10 +60,9 @@ def api_router(services: Services) -> APIRouter:
     router = APIRouter(prefix=PREFIX, tags=["customer"])
     limit = services.settings.max_message_chars
 
-    def refuse_if_unusable(reply, detail_key: str) -> None:
-        problem = reply.audit.get(detail_key)
-        if problem:
-            raise HTTPException(422, detail=problem)
+    def refuse_if_unusable(reply) -> None:
+        if reply.refused:
+            raise HTTPException(422, detail=reply.refused)
 
     @router.post("/chat", response_model=TurnResponse)
     def chat(request: ChatRequest) -> dict:
@@ -71,7 +70,7 @@ def api_router(services: Services) -> APIRouter:
         if len(request.message) > limit:
             raise HTTPException(413, detail=f"Messages are limited to {limit} characters.")
         reply = busy_guard(lambda: services.ask(request.message, request.session_id))
-        refuse_if_unusable(reply, "rejected_input")
+        refuse_if_unusable(reply)
         return reply.to_json()
 
     @router.post("/voice", response_model=VoiceResponse)
@@ -90,7 +89,7 @@ def api_router(services: Services) -> APIRouter:
                 413, detail=f"Recordings are limited to {services.settings.max_upload_mb:g} MB."
             )
         turn, path = busy_guard(lambda: services.talk(data, session_id))
-        refuse_if_unusable(turn.reply, "audio_error")
+        refuse_if_unusable(turn.reply)
         return turn.to_json(f"{PREFIX}/audio/{path.name}")
 
     @router.get("/audio/{name}", response_class=FileResponse)

@@ -14,11 +14,11 @@ def serve(
     """Serve Teller at http://127.0.0.1:7860 (customer page, /agent, /api/v1, /widget)."""
     import uvicorn
 
-    from bot.settings import Settings
+    from bot.cli import settings as load_settings
     from ui.app import create_app
     from ui.services import build_services
 
-    settings = Settings()
+    settings = load_settings()
     host, port = host or settings.host, port or settings.port
     typer.echo("Loading Teller's models (index, encoders, LLM, Whisper, voice)…")
     app = create_app(build_services(settings))

@@ -16,9 +16,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from bot.pipeline import Assistant, Replace, Token, final_reply
+from bot.assistant import Assistant, final_reply
+from bot.events import Replace, Token
+from bot.reply import Reply
 from bot.settings import Settings
-from bot.types import Reply
 from bot.voice_turn import VoiceAssistant, VoiceReply
 from voice.audio import write_wav
 
@@ -74,7 +75,7 @@ class Services:
 
 
 def build_services(settings: Settings) -> Services:
-    from bot.assistant import build_assistant
+    from bot.factory import build_assistant
     from bot.voice_turn import build_voice_assistant
 
     assistant = build_assistant(settings)

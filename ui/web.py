@@ -14,8 +14,8 @@ from pathlib import Path
 
 import gradio as gr
 
-from bot.pipeline import Replace, Token
-from bot.types import Reply
+from bot.events import Replace, Token
+from bot.reply import Reply
 from ui.services import BusyError, Services
 
 STAGES = ("decode", "vad", "asr", "first_token", "first_audio", "total")
@@ -57,8 +57,8 @@ def customer_app(services: Services) -> gr.Blocks:
         messages = []
         for turn in services.store.history(session_id):
             messages += [
-                {"role": "user", "content": turn.customer_text},
-                {"role": "assistant", "content": turn.reply_text},
+                {"role": "user", "content": turn.customer},
+                {"role": "assistant", "content": turn.reply},
             ]
         return messages, session_id, ready
 

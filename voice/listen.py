@@ -31,7 +31,7 @@ class Transcript:
     cues: AcousticCues | None
     timings_ms: dict[str, float] = field(default_factory=dict)
 
-    def heard(self, min_logprob: float, max_no_speech: float) -> bool:
+    def usable(self, min_logprob: float, max_no_speech: float) -> bool:
         """Whether the recording gave words Teller can act on; if not, the customer is
         asked to say it again rather than answered on a guess."""
         return (

@@ -1,0 +1,40 @@
+"""Teller's own fixed texts, and the replies made from approved entries without an LLM."""
+
+from __future__ import annotations
+
+from bot.decide import Decision
+from bot.injection import DECLINE as INJECTION_DECLINE
+from bot.tone import Tone
+from bot.types import Action
+from knowledge.corpus import FaqEntry
+
+NO_MATCH = (
+    "I'm sorry, I don't have an approved answer for that. I can help with cards, payments, "
+    "transfers, top-ups, currency exchange, your account and security, savings and loans."
+)
+SECRET_REMINDER = (
+    "For your security, I've hidden the number you sent: please never share your full card "
+    "number, PIN or passcodes with anyone, including us."
+)
+NOT_SAVED = "(This conversation could not be saved just now; a colleague may not see it.)"
+NOT_CAUGHT = "Sorry, I didn't catch that. Could you say it again, a little closer to the phone?"
+
+
+def fixed_reply(decision: Decision, tone: Tone, injection: bool) -> str:
+    """The reply when no LLM writes it: declines, clarifications, approved answers."""
+    if injection:
+        return INJECTION_DECLINE
+    if decision.action is Action.CLARIFY:
+        first, second = decision.entries[:2]
+        return (
+            f'Just to be sure I help with the right thing: do you mean "{first.title}" '
+            f'or "{second.title}"?'
+        )
+    if not decision.entries:
+        return "" if decision.action is Action.ESCALATE else NO_MATCH
+    return extractive(decision.entries[0], tone)
+
+
+def extractive(entry: FaqEntry, tone: Tone) -> str:
+    """An approved answer, verbatim, after the tone's opening line."""
+    return f"{tone.opening} {entry.answer}".strip()

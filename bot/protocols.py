@@ -1,0 +1,32 @@
+"""The interfaces the turn pipeline depends on; the real components and the fakes in
+:mod:`bot.testing` both satisfy them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
+
+from bot.redact import Redaction
+from knowledge.corpus import FaqEntry
+from knowledge.retriever import Retrieval
+from voice.listen import Transcript
+
+
+class Retriever(Protocol):
+    @property
+    def model_id(self) -> str: ...
+
+    def retrieve(self, message: str, history: Sequence[str] = ()) -> Retrieval: ...
+
+    def best_entry(self, intent: str, message: str) -> FaqEntry | None: ...
+
+
+class Redactor(Protocol):
+    def redact(self, text: str) -> Redaction: ...
+
+
+class Listener(Protocol):
+    def listen(self, recording: bytes | Path) -> Transcript:
+        """Raises :class:`voice.audio.AudioError` for unusable recordings."""
+        ...

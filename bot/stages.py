@@ -1,0 +1,249 @@
+"""The named stages of a text turn, in the order the runner applies them.
+
+Each stage reads a :class:`TurnState` and returns it with its own fields of the trace
+filled; a stage that shows text to the customer yields it as it goes. The runner
+(:class:`bot.assistant.Assistant`) times every stage under its ``name``. Adding a
+stage means writing one class here and putting it in the assistant's list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import ClassVar
+
+from bot import guard
+from bot.canned import SECRET_REMINDER, extractive, fixed_reply
+from bot.checks import ClaimsSupported
+from bot.decide import Decision, Policy, decide
+from bot.emotion import EmotionModel
+from bot.events import Token
+from bot.handoff import build_ticket, handoff_notice
+from bot.history import PastTurn, memory_of
+from bot.injection import is_injection
+from bot.inputs import InputRejected, clean_message, has_words
+from bot.protocols import Redactor, Retriever
+from bot.risk import RiskModel
+from bot.tone import tone_for
+from bot.trace import DecisionRecord, GenerationRecord, HitRecord, RetrievalRecord, TurnTrace
+from bot.turn_state import Events, Stage, TurnState, refused
+from bot.types import Action, Citation
+from bot.writer import Writer
+from knowledge.corpus import Corpus
+from knowledge.retriever import Retrieval
+
+
+@dataclass(frozen=True)
+class Hygiene(Stage):
+    """Decode and check the message; an unusable one ends the turn with the reason."""
+
+    max_chars: int
+    name: ClassVar[str] = "hygiene"
+
+    def stream(self, state: TurnState) -> Events:
+        try:
+            text = clean_message(state.inputs.message, self.max_chars)
+        except InputRejected as rejected:
+            notice = str(rejected)
+            yield Token(notice)
+            return refused(state.trace, notice, "[message not accepted]", rejected=True)
+        return state.traced(message=text)
+
+
+@dataclass(frozen=True)
+class Redact(Stage):
+    redactor: Redactor
+    name: ClassVar[str] = "redact"
+
+    def run(self, state: TurnState) -> TurnState:
+        redaction = self.redactor.redact(state.trace.message)
+        return state.traced(
+            message=redaction.text,
+            pii=redaction.entities,
+            shared_secret=redaction.shared_secret,
+        )
+
+
+class Screen(Stage):
+    """Prompt-injection screen."""
+
+    name: ClassVar[str] = "screen"
+
+    def run(self, state: TurnState) -> TurnState:
+        return state.traced(injection=is_injection(state.trace.message))
+
+
+@dataclass(frozen=True)
+class Feel(Stage):
+    model: EmotionModel
+    name: ClassVar[str] = "emotion"
+
+    def run(self, state: TurnState) -> TurnState:
+        transcript = state.inputs.transcript
+        cues = transcript.cues if transcript else None
+        return state.traced(emotion=self.model.classify(state.trace.message, cues))
+
+
+@dataclass(frozen=True)
+class Retrieve(Stage):
+    retriever: Retriever
+    name: ClassVar[str] = "retrieval"
+
+    def run(self, state: TurnState) -> TurnState:
+        customer = state.trace.message
+        if state.trace.injection or not has_words(customer):
+            retrieval = Retrieval(customer, (), True, 0.0)
+        else:
+            earlier = [turn.customer for turn in state.inputs.history[-2:]]
+            retrieval = self.retriever.retrieve(customer, earlier)
+        record = RetrievalRecord(
+            encoder=self.retriever.model_id,
+            no_match=retrieval.no_match,
+            top_similarity=retrieval.top_similarity,
+            used_history=retrieval.used_history,
+            hits=tuple(
+                HitRecord(h.entry.id, h.intent, h.score, h.similarity) for h in retrieval.hits
+            ),
+        )
+        return replace(state.traced(retrieval=record), retrieval=retrieval)
+
+
+@dataclass(frozen=True)
+class Assess(Stage):
+    """Scam and fraud signals."""
+
+    model: RiskModel
+    name: ClassVar[str] = "risk"
+
+    def run(self, state: TurnState) -> TurnState:
+        return state.traced(risk=self.model.assess(state.trace.message, state.retrieval))
+
+
+@dataclass(frozen=True)
+class Decide(Stage):
+    policy: Policy
+    retriever: Retriever
+    name: ClassVar[str] = "decide"
+
+    def run(self, state: TurnState) -> TurnState:
+        trace, retrieval = state.trace, state.retrieval
+        if trace.injection:
+            decision = Decision(Action.DECLINE, "prompt injection", (), "out_of_scope")
+        else:
+            memory = memory_of(state.inputs.history)
+            decision = decide(retrieval, trace.emotion, trace.risk, memory, self.policy)
+            decision = self.with_scam_entry(decision, trace.message)
+        scores = {hit.entry.id: hit.score for hit in retrieval.hits}
+        record = DecisionRecord(
+            action=decision.action,
+            reason=decision.reason,
+            intent=decision.intent,
+            escalate_reason=decision.escalate_reason,
+            citations=tuple(
+                Citation(e.id, e.title, scores.get(e.id, 0.0)) for e in decision.entries
+            ),
+        )
+        return replace(state.traced(decision=record), decision=decision)
+
+    def with_scam_entry(self, decision: Decision, customer: str) -> Decision:
+        """A scam handoff always carries the scam advice closest to the message."""
+        if decision.escalate_reason != "scam_in_progress" or decision.entries:
+            return decision
+        entry = self.retriever.best_entry("scam", customer)
+        entries = (entry,) if entry else ()
+        return Decision(decision.action, decision.reason, entries, "scam", "scam_in_progress")
+
+
+class Choose(Stage):
+    """The tone the reply takes, from the emotion (and the channel)."""
+
+    name: ClassVar[str] = "tone"
+
+    def run(self, state: TurnState) -> TurnState:
+        tone = tone_for(state.trace.emotion.label, spoken=state.inputs.transcript is not None)
+        return replace(state.traced(tone=tone.name), tone=tone)
+
+
+@dataclass(frozen=True)
+class Compose(Stage):
+    """The reply's text: the approved text, or the LLM's when it passes every check."""
+
+    writer: Writer | None
+    fact_claims: frozenset[str]
+    name: ClassVar[str] = "generate"
+
+    def stream(self, state: TurnState) -> Events:
+        trace, decision, tone = state.trace, state.decision, state.tone
+        if trace.shared_secret:
+            trace = trace.with_part(SECRET_REMINDER, "teller")
+            yield Token(SECRET_REMINDER + " ")
+        backend = self.writer.backend if self.writer else "extractive"
+        if (
+            self.writer is None
+            or trace.injection
+            or decision.action is Action.CLARIFY
+            or not decision.entries
+        ):
+            text = fixed_reply(decision, tone, trace.injection)
+            if text:
+                yield Token(text)
+            origin = "approved" if decision.entries else "teller"
+            generation = GenerationRecord(backend=backend, source="approved")
+            return state.with_trace(replace(trace.with_part(text, origin), generation=generation))
+        allowed = guard.allowed_claims(e.passage() for e in decision.entries)
+        approved = extractive(decision.entries[0], tone)
+        text, generation = yield from self.writer.write(
+            decision.entries, trace.message, state.inputs.history, tone, approved, allowed
+        )
+        origin = "llm" if generation.source == "llm" else "approved"
+        return state.with_trace(replace(trace.with_part(text, origin), generation=generation))
+
+
+@dataclass(frozen=True)
+class Handoff(Stage):
+    """On escalation: a ticket for the team, and the notice with its reference."""
+
+    facts: dict[str, str]
+    name: ClassVar[str] = "handoff"
+
+    def stream(self, state: TurnState) -> Events:
+        trace = state.trace
+        if trace.action is not Action.ESCALATE:
+            return state
+        now = PastTurn(
+            trace.message, trace.answer, str(trace.action), trace.intent, trace.emotion.label
+        )
+        reason = trace.decision.escalate_reason or "customer_request"
+        ticket = build_ticket(reason, [*state.inputs.history, now])
+        notice = handoff_notice(ticket.number, self.facts)
+        yield Token(" " + notice)
+        return state.with_trace(replace(trace.with_part(notice, "teller"), ticket=ticket))
+
+
+@dataclass(frozen=True)
+class Ground(Stage):
+    """Checks the whole delivered answer, independently of how it was written: every
+    claim in it must come from the cited entries, the facts sheet, Teller's own fixed
+    texts of this turn or the ticket reference."""
+
+    corpus: Corpus
+    fact_claims: frozenset[str]
+    name: ClassVar[str] = "grounding"
+    after_halt: ClassVar[bool] = True
+
+    def run(self, state: TurnState) -> TurnState:
+        return state.traced(grounded=self.verdict(state.trace).passed)
+
+    def verdict(self, trace: TurnTrace):
+        cited = trace.decision.citations if trace.decision else ()
+        sources: Sequence[str] = [
+            *(
+                self.corpus.by_id[c.faq_id].passage()
+                for c in cited
+                if c.faq_id in self.corpus.by_id
+            ),
+            *(part.text for part in trace.parts if part.origin == "teller"),
+            *([trace.ticket.number] if trace.ticket else []),
+        ]
+        allowed = self.fact_claims | guard.allowed_claims(sources)
+        return ClaimsSupported(frozenset(allowed))(trace.answer)
