@@ -4,8 +4,7 @@
             -> tone -> generate -> handoff -> grounding -> store -> Reply
 
 :meth:`Assistant.stream` runs the stages in order, timing each, and yields the reply
-as it is produced: :class:`Token` pieces, possibly one :class:`Replace` (the approved
-text stands instead of what was shown), and finally the :class:`Reply`. The turn's
+as it is produced: :class:`Token` pieces, then the :class:`Reply`. The turn's
 trace is stored at one boundary, :meth:`Assistant._save`.
 """
 
@@ -19,11 +18,11 @@ from dataclasses import dataclass, field, replace
 
 from langchain_core.language_models import BaseChatModel
 
-from bot import guard, stages
+from bot import stages
 from bot.canned import NOT_SAVED
 from bot.decide import Policy
 from bot.emotion import EmotionModel
-from bot.events import Replace, Token
+from bot.events import Token
 from bot.llm import backend_name
 from bot.protocols import Redactor, Retriever
 from bot.reply import Reply
@@ -36,7 +35,7 @@ from knowledge.corpus import Corpus
 from voice.listen import Transcript
 
 log = logging.getLogger(__name__)
-Event = Token | Replace | Reply
+Event = Token | Reply
 
 
 @dataclass(frozen=True)
@@ -72,15 +71,12 @@ class Assistant:
         self.llm = llm
         self.store = store
         self.llm_name = backend_name(llm)
-        self.fact_claims = frozenset(guard.allowed_claims(corpus.facts.values()))
         self.stages = self.build_stages()
 
     def build_stages(self) -> list[Stage]:
         """The stages of a text turn, in order; override to add, drop or replace one."""
         writer = (
-            Writer(self.llm, self.llm_name, self.fact_claims, self.config.writer)
-            if self.llm is not None
-            else None
+            Writer(self.llm, self.llm_name, self.config.writer) if self.llm is not None else None
         )
         return [
             stages.Hygiene(self.config.max_message_chars),
@@ -91,9 +87,9 @@ class Assistant:
             stages.Assess(self.risk),
             stages.Decide(self.config.policy, self.retriever),
             stages.Choose(),
-            stages.Compose(writer, self.fact_claims),
+            stages.Compose(writer),
             stages.Handoff(self.corpus.facts),
-            stages.Ground(self.corpus, self.fact_claims),
+            stages.Ground(self.corpus),
         ]
 
     def turn(
@@ -145,7 +141,15 @@ class Assistant:
             if state.trace.halted and not stage.after_halt:
                 continue
             lap = time.perf_counter()
-            state = yield from stage.stream(state)
+            events = stage.stream(state)
+            while True:
+                try:
+                    token = next(events)
+                except StopIteration as done:
+                    state = done.value
+                    break
+                timings.setdefault("first_text", round((time.perf_counter() - started) * 1000, 1))
+                yield token
             timings[stage.name] = round((time.perf_counter() - lap) * 1000, 1)
         yield from self._save(state.trace, timings, started)
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.decide import Decision
+from bot.handoff import already_handed_over, handoff_notice
 from bot.injection import DECLINE as INJECTION_DECLINE
-from bot.tone import Tone
+from bot.tone import TONES, Tone
 from bot.types import Action
 from knowledge.corpus import FaqEntry
 
@@ -20,16 +23,33 @@ NOT_SAVED = "(This conversation could not be saved just now; a colleague may not
 NOT_CAUGHT = "Sorry, I didn't catch that. Could you say it again, a little closer to the phone?"
 
 
+def approved_fixed_texts(
+    facts: dict[str, str], reference: str | None, titles: Sequence[str] = ()
+) -> list[str]:
+    """Every fixed text Teller may say in a turn, rendered for it: the canned replies,
+    the tone openings, the clarifying question over the cited titles and the handoff
+    notices with the turn's reference."""
+    texts = [NO_MATCH, SECRET_REMINDER, NOT_SAVED, NOT_CAUGHT, INJECTION_DECLINE]
+    texts += [tone.opening for tone in TONES.values()]
+    if len(titles) >= 2:
+        texts.append(clarifying_question(titles[0], titles[1]))
+    if reference:
+        texts += [handoff_notice(reference, facts, spoken) for spoken in (False, True)]
+        texts.append(already_handed_over(reference))
+    return texts
+
+
+def clarifying_question(first: str, second: str) -> str:
+    return f'Just to be sure I help with the right thing: do you mean "{first}" or "{second}"?'
+
+
 def fixed_reply(decision: Decision, tone: Tone, injection: bool) -> str:
     """The reply when no LLM writes it: declines, clarifications, approved answers."""
     if injection:
         return INJECTION_DECLINE
     if decision.action is Action.CLARIFY:
         first, second = decision.entries[:2]
-        return (
-            f'Just to be sure I help with the right thing: do you mean "{first.title}" '
-            f'or "{second.title}"?'
-        )
+        return clarifying_question(first.title, second.title)
     if not decision.entries:
         return "" if decision.action is Action.ESCALATE else NO_MATCH
     return extractive(decision.entries[0], tone)

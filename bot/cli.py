@@ -188,7 +188,7 @@ def chat(
     session: Annotated[str | None, typer.Option(help="Continue this conversation.")] = None,
 ) -> None:
     """Talk to Teller in the terminal, replies streamed (empty line or Ctrl-D to leave)."""
-    from bot.events import Replace, Token
+    from bot.events import Token
     from bot.factory import build_assistant
 
     assistant = build_assistant(settings())
@@ -207,8 +207,6 @@ def chat(
         for event in assistant.stream(line, session_id):
             if isinstance(event, Token):
                 typer.echo(event.text, nl=False)
-            elif isinstance(event, Replace):
-                typer.echo(f"\n(correction, the approved answer:)\nteller> {event.text}", nl=False)
             elif isinstance(event, Reply):
                 typer.echo("\n" + footer(event))
     typer.echo(f"Conversation saved as {session_id}.")

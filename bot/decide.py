@@ -1,4 +1,10 @@
-"""The decision step: answer, clarify, decline or escalate, and why."""
+"""The decision step: answer, clarify, decline or escalate, and why.
+
+High-risk turns (a scam in progress, fraud, a lost, stolen or compromised card,
+bereavement, financial difficulty, a complaint) are answered with the approved text
+verbatim and handed over to a person; questions about scams, PINs, passcodes and
+unrecognised payments get the approved text verbatim too. Nothing on these topics is
+ever LLM-chosen."""
 
 from __future__ import annotations
 
@@ -7,6 +13,29 @@ from dataclasses import dataclass
 from bot.types import Action, Emotion, Risk
 from knowledge.corpus import FaqEntry
 from knowledge.retriever import Retrieval
+
+HANDOVER_TOPICS = frozenset(
+    {
+        "report_fraud",
+        "compromised_card",
+        "lost_or_stolen_card",
+        "bereavement",
+        "financial_difficulty",
+        "complaint",
+    }
+)
+SMALL_TALK = frozenset({"greeting", "thanks", "goodbye"})
+VERBATIM_TOPICS = HANDOVER_TOPICS | {
+    "scam",
+    "human_agent",
+    "pin_blocked",
+    "passcode_forgotten",
+    "change_pin",
+    "lost_or_stolen_phone",
+    "card_payment_not_recognised",
+    "cash_withdrawal_not_recognised",
+    "direct_debit_payment_not_recognised",
+}
 
 
 @dataclass(frozen=True)
@@ -24,6 +53,7 @@ class Memory:
 
     failures: int = 0  # consecutive turns that ended in decline or clarify
     angry_turns: int = 0  # consecutive angry turns, before this one
+    handed_over: bool = False  # a colleague already has the conversation
 
 
 @dataclass(frozen=True)
@@ -34,8 +64,35 @@ class Decision:
     intent: str | None = None
     escalate_reason: str | None = None
 
+    @property
+    def verbatim(self) -> bool:
+        """The approved text must be delivered as it is (no LLM choosing)."""
+        return self.action is not Action.ANSWER or self.intent in VERBATIM_TOPICS
+
 
 def decide(
+    retrieval: Retrieval, emotion: Emotion, risk: Risk, memory: Memory, policy: Policy
+) -> Decision:
+    """The decision for this turn. Once a colleague has the conversation, every turn but
+    small talk stays with them: the approved answer, and the reminder that they have it."""
+    decision = decide_turn(retrieval, emotion, risk, memory, policy)
+    if (
+        memory.handed_over
+        and decision.action is not Action.ESCALATE
+        and decision.intent not in SMALL_TALK
+    ):
+        entries = decision.entries[:1] if decision.action is Action.ANSWER else ()
+        return Decision(
+            Action.ESCALATE,
+            "a colleague already has the conversation",
+            entries,
+            decision.intent,
+            "already_handed_over",
+        )
+    return decision
+
+
+def decide_turn(
     retrieval: Retrieval, emotion: Emotion, risk: Risk, memory: Memory, policy: Policy
 ) -> Decision:
     top = retrieval.top
@@ -50,6 +107,10 @@ def decide(
             (top.entry,),
             "human_agent",
             "customer_request",
+        )
+    if confident and top.intent in HANDOVER_TOPICS:
+        return Decision(
+            Action.ESCALATE, "high-risk topic", (top.entry,), top.intent, "high_risk_topic"
         )
     angry = emotion.label == "angry"
     if angry and (

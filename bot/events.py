@@ -1,4 +1,4 @@
-"""What a streamed turn yields: text as it is released, a correction, then the reply."""
+"""What a streamed turn yields: text as it is released, then the reply."""
 
 from __future__ import annotations
 
@@ -8,12 +8,5 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Token:
     """Text released to the customer."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class Replace:
-    """Everything released so far is withdrawn; this text stands instead."""
 
     text: str

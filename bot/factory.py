@@ -59,7 +59,7 @@ def turn_config(settings: Settings) -> TurnConfig:
             angry_streak=settings.angry_streak,
             angry_intensity=settings.angry_intensity,
         ),
-        writer=WriterConfig(history_turns=settings.history_turns, timeout_s=settings.llm_timeout_s),
+        writer=WriterConfig(timeout_s=settings.llm_timeout_s),
     )
 
 

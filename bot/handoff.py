@@ -13,6 +13,8 @@ REASONS = {
     "scam_in_progress": "a scam may be in progress",
     "angry_customer": "the customer is very unhappy",
     "repeated_failure": "Teller could not answer repeatedly",
+    "high_risk_topic": "the topic needs a person (fraud, loss, bereavement, difficulty, complaint)",
+    "already_handed_over": "a colleague already has the conversation",
 }
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
@@ -43,11 +45,26 @@ def build_ticket(reason: str, turns: Sequence[PastTurn]) -> Ticket:
     )
 
 
-def handoff_notice(ticket_number: str, facts: dict[str, str]) -> str:
+def handoff_notice(ticket_number: str, facts: dict[str, str], spoken: bool = False) -> str:
+    """What the customer is told when a ticket is opened, in words for the channel."""
+    if spoken:
+        return (
+            f"I'm passing you to one of our team now. Your reference is {ticket_number}. "
+            f"Please stay on the line: a colleague will be with you in "
+            f"{facts['contact.human_wait']}."
+        )
     return (
         f"I'm passing you to one of our team now. Your reference is {ticket_number}. "
         f"The expected wait is {facts['contact.human_wait']} during chat hours "
         f"({facts['contact.chat_hours']}); outside them, someone will pick this up "
         f"{facts['contact.human_wait_out_of_hours']}. You can also call us on "
         f"{facts['contact.phone']}."
+    )
+
+
+def already_handed_over(ticket_number: str) -> str:
+    """What the customer is told on later turns: the conversation is with a person."""
+    return (
+        f"A colleague from our team already has this conversation (reference "
+        f"{ticket_number}) and will pick it up shortly; I can keep helping meanwhile."
     )

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.decide import Memory
-from bot.prompt import Exchange
 from bot.trace import TurnTrace
 
 
@@ -31,17 +30,5 @@ def memory_of(history: Sequence[PastTurn]) -> Memory:
         if turn.emotion != "angry":
             break
         angry += 1
-    return Memory(failures=failures, angry_turns=angry)
-
-
-def exchanges(history: Sequence[PastTurn]) -> list[Exchange]:
-    """Earlier turns as the LLM saw them, where it was asked; otherwise as shown."""
-    result = []
-    for turn in history:
-        generation = turn.trace.generation if turn.trace else None
-        if generation is not None and generation.prompt is not None:
-            written = generation.raw_text if generation.source == "llm" else turn.reply
-            result.append(Exchange(generation.prompt, written, generation.entry_ids))
-        else:
-            result.append(Exchange(f"Customer: {turn.customer}", turn.reply))
-    return result
+    handed_over = any(turn.trace and turn.trace.reference for turn in history)
+    return Memory(failures=failures, angry_turns=angry, handed_over=handed_over)

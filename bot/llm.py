@@ -62,6 +62,20 @@ def embedded_model(settings: Settings) -> BaseChatModel:
     )
 
 
+def grammar_kwargs(llm: BaseChatModel, grammar: str) -> dict:
+    """How to hold a backend's output to a GBNF grammar: llama.cpp in-process takes a
+    compiled grammar, llama.cpp's server takes its text; others get none (their output
+    is parsed all the same)."""
+    kind = type(llm).__name__
+    if kind == "ChatLlamaCpp":
+        from llama_cpp import LlamaGrammar
+
+        return {"grammar": LlamaGrammar.from_string(grammar, verbose=False)}
+    if kind == "ChatOpenAI":
+        return {"extra_body": {"grammar": grammar}}
+    return {}
+
+
 def backend_name(llm: BaseChatModel | None) -> str:
     """The backend and model behind a chat model, for the audit record."""
     if llm is None:

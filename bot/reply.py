@@ -48,7 +48,7 @@ class Reply:
             redacted=bool(trace.pii),
             citations=citations,
             grounded=trace.grounded is True,
-            ticket=trace.ticket.number if trace.ticket else None,
+            ticket=trace.reference,
             saved=trace.saved,
             latency_ms=latency,
             trace=trace,

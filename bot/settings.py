@@ -48,12 +48,13 @@ class Settings(BaseSettings):
     llm_model: str = Field("qwen2.5-coder-1.5b-instruct", description="Model name on the server.")
     llm_api_key: SecretStr = Field(SecretStr("not-needed"), description="Server API key.")
     llm_temperature: float = Field(0.2, ge=0, le=2)
-    llm_max_tokens: int = Field(160, ge=16, le=1024, description="Token cap per reply.")
+    llm_max_tokens: int = Field(
+        16, ge=8, le=1024, description="Token cap of the LLM's answer (sentence numbers)."
+    )
     llm_timeout_s: float = Field(30.0, gt=0, description="Give up on the LLM after this.")
     llm_context: int = Field(4096, ge=512, description="Embedded model context window.")
     llm_threads: int = Field(2, ge=1, description="CPU threads for the embedded model.")
     llm_seed: int = Field(7, description="Sampling seed of the embedded model.")
-    history_turns: int = Field(3, ge=0, le=20, description="Earlier turns shown to the LLM.")
     asr_model: Literal["base", "tiny.en"] = Field(
         "base", description="Whisper model: base (multilingual) or tiny.en (faster)."
     )

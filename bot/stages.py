@@ -8,27 +8,25 @@ stage means writing one class here and putting it in the assistant's list.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import ClassVar
 
-from bot import guard
-from bot.canned import SECRET_REMINDER, extractive, fixed_reply
-from bot.checks import ClaimsSupported
+from bot.canned import SECRET_REMINDER, approved_fixed_texts, fixed_reply
 from bot.decide import Decision, Policy, decide
 from bot.emotion import EmotionModel
 from bot.events import Token
-from bot.handoff import build_ticket, handoff_notice
+from bot.handoff import already_handed_over, build_ticket, handoff_notice
 from bot.history import PastTurn, memory_of
 from bot.injection import is_injection
 from bot.inputs import InputRejected, clean_message, has_words
 from bot.protocols import Redactor, Retriever
 from bot.risk import RiskModel
+from bot.support import SupportChecker
 from bot.tone import tone_for
 from bot.trace import DecisionRecord, GenerationRecord, HitRecord, RetrievalRecord, TurnTrace
 from bot.turn_state import Events, Stage, TurnState, refused
 from bot.types import Action, Citation
-from bot.writer import Writer
+from bot.writer import Brief, Writer, approved_sentences
 from knowledge.corpus import Corpus
 from knowledge.retriever import Retrieval
 
@@ -166,10 +164,11 @@ class Choose(Stage):
 
 @dataclass(frozen=True)
 class Compose(Stage):
-    """The reply's text: the approved text, or the LLM's when it passes every check."""
+    """The reply's text: approved sentences chosen by the LLM for an answer, or the
+    approved text verbatim (declines, clarifications, escalations, high-risk topics,
+    and whenever there is no LLM)."""
 
     writer: Writer | None
-    fact_claims: frozenset[str]
     name: ClassVar[str] = "generate"
 
     def stream(self, state: TurnState) -> Events:
@@ -177,73 +176,85 @@ class Compose(Stage):
         if trace.shared_secret:
             trace = trace.with_part(SECRET_REMINDER, "teller")
             yield Token(SECRET_REMINDER + " ")
-        backend = self.writer.backend if self.writer else "extractive"
-        if (
-            self.writer is None
-            or trace.injection
-            or decision.action is Action.CLARIFY
-            or not decision.entries
-        ):
+        if self.writer is None or trace.injection or decision.verbatim or not decision.entries:
             text = fixed_reply(decision, tone, trace.injection)
             if text:
                 yield Token(text)
             origin = "approved" if decision.entries else "teller"
+            backend = self.writer.backend if self.writer else "extractive"
             generation = GenerationRecord(backend=backend, source="approved")
             return state.with_trace(replace(trace.with_part(text, origin), generation=generation))
-        allowed = guard.allowed_claims(e.passage() for e in decision.entries)
-        approved = extractive(decision.entries[0], tone)
-        text, generation = yield from self.writer.write(
-            decision.entries, trace.message, state.inputs.history, tone, approved, allowed
+        answers = [entry.answer for entry in decision.entries]
+        history = state.inputs.history
+        brief = Brief(
+            sentences=approved_sentences(answers),
+            message=trace.message,
+            opening=tone.opening,
+            spoken=trace.channel == "voice",
+            earlier=history[-1].customer if history and state.retrieval.used_history else None,
+            history=history,
         )
-        origin = "llm" if generation.source == "llm" else "approved"
-        return state.with_trace(replace(trace.with_part(text, origin), generation=generation))
+        support = SupportChecker(answers, fixed=[tone.opening])
+        entry_ids = tuple(entry.id for entry in decision.entries)
+        text, generation = yield from self.writer.write(brief, entry_ids, support)
+        return state.with_trace(replace(trace.with_part(text, "approved"), generation=generation))
 
 
 @dataclass(frozen=True)
 class Handoff(Stage):
-    """On escalation: a ticket for the team, and the notice with its reference."""
+    """On escalation: a ticket for the team, and the notice with its reference; one
+    ticket per conversation (later turns are told a colleague already has it)."""
 
     facts: dict[str, str]
     name: ClassVar[str] = "handoff"
 
     def stream(self, state: TurnState) -> Events:
-        trace = state.trace
+        trace, history = state.trace, state.inputs.history
         if trace.action is not Action.ESCALATE:
             return state
+        earlier = next(
+            (t.trace.reference for t in reversed(history) if t.trace and t.trace.reference), None
+        )
+        if earlier:
+            notice = already_handed_over(earlier)
+            yield Token(" " + notice)
+            return state.with_trace(replace(trace.with_part(notice, "teller"), reference=earlier))
         now = PastTurn(
             trace.message, trace.answer, str(trace.action), trace.intent, trace.emotion.label
         )
         reason = trace.decision.escalate_reason or "customer_request"
-        ticket = build_ticket(reason, [*state.inputs.history, now])
-        notice = handoff_notice(ticket.number, self.facts)
+        ticket = build_ticket(reason, [*history, now])
+        notice = handoff_notice(ticket.number, self.facts, spoken=trace.channel == "voice")
         yield Token(" " + notice)
-        return state.with_trace(replace(trace.with_part(notice, "teller"), ticket=ticket))
+        traced = trace.with_part(notice, "teller")
+        return state.with_trace(replace(traced, ticket=ticket, reference=ticket.number))
 
 
 @dataclass(frozen=True)
 class Ground(Stage):
-    """Checks the whole delivered answer, independently of how it was written: every
-    claim in it must come from the cited entries, the facts sheet, Teller's own fixed
-    texts of this turn or the ticket reference."""
+    """Checks every sentence of the delivered answer, independently of how it was made:
+    each must be supported by the cited entries, the facts sheet or Teller's own fixed
+    texts of this turn (:mod:`bot.support`)."""
 
     corpus: Corpus
-    fact_claims: frozenset[str]
     name: ClassVar[str] = "grounding"
     after_halt: ClassVar[bool] = True
 
     def run(self, state: TurnState) -> TurnState:
-        return state.traced(grounded=self.verdict(state.trace).passed)
+        verdicts = self.checker(state.trace).check_text(state.trace.answer)
+        unsupported = tuple(v.sentence for v in verdicts if not v.supported)
+        return state.traced(grounded=not unsupported, unsupported=unsupported)
 
-    def verdict(self, trace: TurnTrace):
-        cited = trace.decision.citations if trace.decision else ()
-        sources: Sequence[str] = [
-            *(
-                self.corpus.by_id[c.faq_id].passage()
-                for c in cited
-                if c.faq_id in self.corpus.by_id
-            ),
-            *(part.text for part in trace.parts if part.origin == "teller"),
-            *([trace.ticket.number] if trace.ticket else []),
-        ]
-        allowed = self.fact_claims | guard.allowed_claims(sources)
-        return ClaimsSupported(frozenset(allowed))(trace.answer)
+    def checker(self, trace: TurnTrace) -> SupportChecker:
+        return support_checker(self.corpus, trace)
+
+
+def support_checker(corpus: Corpus, trace: TurnTrace) -> SupportChecker:
+    """The support check for a turn's delivered answer: its cited entries, the facts
+    sheet, and the fixed texts Teller may say in it."""
+    cited = trace.decision.citations if trace.decision else ()
+    answers = [corpus.by_id[c.faq_id].answer for c in cited if c.faq_id in corpus.by_id]
+    fixed = approved_fixed_texts(corpus.facts, trace.reference, [c.title for c in cited])
+    if trace.rejected:
+        fixed.append(trace.rejected)
+    return SupportChecker([*answers, *corpus.facts.values()], fixed=fixed)

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import numpy as np
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
-from langchain_core.messages import AIMessage
+from langchain_core.messages import AIMessageChunk
+from langchain_core.outputs import ChatGenerationChunk
 from pydantic import Field
 
 from bot.redact import Redaction
@@ -90,20 +91,28 @@ class KeywordEmotion:
 
 
 class ScriptedLLM(GenericFakeChatModel):
-    """Streams the given replies word by word and records every prompt it was sent."""
+    """Streams its scripted replies, one per call, in the pieces given (words, or a
+    tokenizer's sub-words), and records every prompt it was sent."""
 
+    replies: list = Field(default_factory=list)  # each reply a list of pieces
     prompts: list = Field(default_factory=list)
-    delay_s: float = 0.0
+    delay_s: float = 0.0  # before each piece
+    messages: object = Field(default_factory=lambda: iter([]))
 
     @classmethod
     def saying(cls, *replies: str, delay_s: float = 0.0) -> ScriptedLLM:
-        return cls(messages=iter([AIMessage(r) for r in replies]), prompts=[], delay_s=delay_s)
+        """Each reply streamed word by word."""
+        return cls.streaming(*(re.findall(r"\s*\S+|\s+", r) for r in replies), delay_s=delay_s)
+
+    @classmethod
+    def streaming(cls, *replies: Sequence[str], delay_s: float = 0.0) -> ScriptedLLM:
+        return cls(replies=[list(pieces) for pieces in replies], delay_s=delay_s)
 
     def _stream(self, messages, stop=None, run_manager=None, **kwargs):
         self.prompts.append(messages)
-        for chunk in super()._stream(messages, stop, run_manager, **kwargs):
+        for piece in self.replies.pop(0) if self.replies else []:
             time.sleep(self.delay_s)
-            yield chunk
+            yield ChatGenerationChunk(message=AIMessageChunk(content=piece))
 
 
 class BrokenLLM(GenericFakeChatModel):

@@ -18,7 +18,7 @@ from bot.types import Action, Citation, Emotion, Risk
 from voice.listen import Transcript
 
 SCHEMA_VERSION = 2
-Origin = Literal["teller", "approved", "llm"]
+Origin = Literal["teller", "approved"]  # Teller's own fixed text, or an approved entry's
 
 
 class TraceVersionError(ValueError):
@@ -122,8 +122,10 @@ class TurnTrace:
     tone: str = "neutral"
     generation: GenerationRecord | None = None
     parts: tuple[Part, ...] = ()
-    ticket: Ticket | None = None
+    ticket: Ticket | None = None  # the ticket opened by this turn
+    reference: str | None = None  # the handoff reference in force (this turn's or earlier)
     grounded: bool | None = None  # None until the delivered answer has been checked
+    unsupported: tuple[str, ...] = ()  # delivered sentences the support check rejected
     saved: bool = True
     timings_ms: dict[str, float] = field(default_factory=dict)
     errors: tuple[str, ...] = ()

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from bot.decide import Decision
-from bot.events import Replace, Token
+from bot.events import Token
 from bot.history import PastTurn
 from bot.tone import Tone
 from bot.trace import DecisionRecord, TurnTrace
@@ -15,7 +15,7 @@ from bot.types import Action
 from knowledge.retriever import Retrieval
 from voice.listen import Transcript
 
-Events = Generator[Token | Replace, None, "TurnState"]
+Events = Generator[Token, None, "TurnState"]
 
 
 @dataclass(frozen=True)

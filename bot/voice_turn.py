@@ -17,16 +17,17 @@ import numpy as np
 
 from bot.assistant import Assistant
 from bot.canned import NOT_CAUGHT
-from bot.events import Replace, Token
+from bot.events import Token
 from bot.protocols import Listener
 from bot.reply import Reply
+from bot.sentences import split_sentences
 from bot.settings import Settings
 from voice.asr import Recognizer
 from voice.audio import AudioError
 from voice.listen import Listener as Ear
 from voice.listen import Transcript
 from voice.timing import Stopwatch
-from voice.tts import Voice, load_voice, sentences
+from voice.tts import Voice, load_voice
 from voice.vad import SpeechDetector
 
 PAUSE_S = 0.25  # silence between spoken sentences
@@ -83,22 +84,15 @@ class VoiceAssistant:
     def _answer(
         self, heard: Transcript, session_id: str | None, watch: Stopwatch, timings: dict
     ) -> VoiceReply:
-        """Stream the text turn and speak each sentence as soon as it is complete."""
+        """Stream the text turn and speak each piece as it is released: every piece is
+        one or more whole sentences."""
         speech = ReplyAudio(self.voice, watch, timings)
-        pending = ""
         for event in self.assistant.stream(heard.text, session_id, heard):
             if isinstance(event, Token):
                 timings.setdefault("first_token", watch.since_start())
-                pending += event.text
-                *complete, pending = sentences_and_rest(pending)
-                for sentence in complete:
-                    speech.say(sentence)
-            elif isinstance(event, Replace):
-                speech.restart()
-                pending = event.text
+                speech.say(event.text)
             else:
                 reply = event
-        speech.finish(reply.answer)
         timings["retrieval"] = reply.latency_ms.get("retrieval", 0.0)
         return self._done(reply, heard, speech, watch, timings)
 
@@ -107,7 +101,7 @@ class VoiceAssistant:
     ) -> VoiceReply:
         timings = dict(timings or {})
         speech = ReplyAudio(self.voice, watch, timings)
-        speech.finish(reply.answer)
+        speech.say(reply.answer)
         return self._done(reply, heard, speech, watch, timings)
 
     def _done(
@@ -127,41 +121,18 @@ class ReplyAudio:
 
     def __init__(self, voice: Voice, watch: Stopwatch, timings: dict):
         self.voice, self.watch, self.timings = voice, watch, timings
-        self.sentences: list[str] = []
         self.pieces: list[np.ndarray] = []
 
-    def say(self, sentence: str) -> None:
-        self.pieces.append(self.voice.synthesize(sentence))
-        self.sentences.append(sentence)
-        self.timings.setdefault("first_audio", self.watch.since_start())
-
-    def restart(self) -> None:
-        self.sentences.clear()
-        self.pieces.clear()
-
-    def finish(self, answer: str) -> None:
-        """Speak what is left of the final answer (all of it, if what was said so far is
-        not how the answer begins: the guard withdrew it)."""
-        final = sentences(answer)
-        if self.sentences != final[: len(self.sentences)]:
-            self.restart()
-        for sentence in final[len(self.sentences) :]:
-            self.say(sentence)
+    def say(self, text: str) -> None:
+        for sentence in split_sentences(text):
+            self.pieces.append(self.voice.synthesize(sentence))
+            self.timings.setdefault("first_audio", self.watch.since_start())
 
     def audio(self) -> np.ndarray:
         if not self.pieces:
             return np.zeros(0, dtype=np.float32)
         pause = np.zeros(int(PAUSE_S * self.voice.sample_rate), dtype=np.float32)
         return np.concatenate([part for piece in self.pieces for part in (piece, pause)][:-1])
-
-
-def sentences_and_rest(text: str) -> list[str]:
-    """Complete sentences of streamed text, then the unfinished rest (maybe empty)."""
-    parts = sentences(text)
-    if not parts:
-        return [text]
-    ends_sentence = text.rstrip() != text and text.rstrip()[-1:] in ".!?"
-    return [*parts, ""] if ends_sentence else parts
 
 
 def build_voice_assistant(settings: Settings, assistant: Assistant) -> VoiceAssistant:

@@ -1,51 +1,74 @@
-"""The LLM writer: streams a reply through the release guard, then the checks; when
-anything fails (a claim, a check, the backend, the time limit) the approved text
-stands, replacing whatever was shown."""
+"""The LLM writer. The model does not write the reply: it chooses it. It is shown the
+approved sentences of the cited entries, numbered, and answers with the numbers of
+those that answer the customer, most useful first (a grammar allows nothing else on
+llama.cpp). The tone's approved opening goes out at once; each chosen sentence goes
+out verbatim, after the support check, as soon as its number is complete. When the
+model's answer cannot be used (unreadable, a backend error, the time limit), the
+approved answer stands."""
 
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
 
 from langchain_core.language_models import BaseChatModel
 
-from bot.checks import ClaimsSupported, NoPromptLeak, NotEmpty, run_checks
-from bot.events import Replace, Token
-from bot.history import PastTurn, exchanges
-from bot.prompt import SYSTEM_PROMPT, build_messages, turn_prompt
-from bot.release import release
-from bot.tone import Tone
+from bot.events import Token
+from bot.history import PastTurn
+from bot.llm import grammar_kwargs
+from bot.prompt import build_messages, selection_grammar, selection_prompt
+from bot.sentences import split_sentences
+from bot.support import SupportChecker
 from bot.trace import GenerationRecord, Verdict
-from knowledge.corpus import FaqEntry
 
 log = logging.getLogger(__name__)
+NUMBER = re.compile(r"\d+")
+SELECTION = re.compile(r"[\d,\s]*")  # all a usable answer may hold
 
 
 @dataclass(frozen=True)
 class WriterConfig:
-    history_turns: int = 3  # earlier turns shown to the LLM
     timeout_s: float = 30.0  # give up and deliver the approved text
+    most_sentences: int = 3  # chosen sentences in a written reply
+    most_spoken: int = 2  # ... and in a spoken one
+
+
+@dataclass(frozen=True)
+class Brief:
+    """What the writer is given for one turn."""
+
+    sentences: tuple[str, ...]  # the approved sentences to choose from
+    message: str  # the customer's (masked) message
+    opening: str  # the tone's approved opening, "" for none
+    spoken: bool = False
+    earlier: str | None = None  # the message a follow-up leans on
+    history: tuple[PastTurn, ...] = ()
 
 
 @dataclass
 class Attempt:
-    """One generation in progress: what was sent, shown and counted so far."""
+    """One selection in progress: what was sent, read and delivered so far."""
 
     backend: str
     prompt: str
     entry_ids: tuple[str, ...]
     started: float = field(default_factory=time.perf_counter)
-    delivered: str = ""
     written: str = ""
+    chosen: list[int] = field(default_factory=list)
     tokens: int = 0
     first_token_ms: float | None = None
+    verdicts: list[Verdict] = field(default_factory=list)
+
+    def failures(self) -> list[Verdict]:
+        return [verdict for verdict in self.verdicts if not verdict.passed]
 
     def elapsed_ms(self) -> float:
         return (time.perf_counter() - self.started) * 1000
 
-    def record(self, verdicts: tuple[Verdict, ...], fallback: str | None) -> GenerationRecord:
+    def record(self, fallback: str | None) -> GenerationRecord:
         return GenerationRecord(
             backend=self.backend,
             source="approved" if fallback else "llm",
@@ -54,42 +77,34 @@ class Attempt:
             raw_text=self.written.strip(),
             tokens=self.tokens,
             first_token_ms=self.first_token_ms,
-            verdicts=verdicts,
+            verdicts=tuple(self.verdicts),
             fallback=fallback,
         )
 
 
-Stream = Generator[Token | Replace, None, tuple[str, GenerationRecord]]
+Stream = Generator[Token, None, tuple[str, GenerationRecord]]
 
 
 class Writer:
-    def __init__(
-        self, llm: BaseChatModel, backend: str, fact_claims: set[str], config: WriterConfig
-    ):
+    def __init__(self, llm: BaseChatModel, backend: str, config: WriterConfig):
         self.llm = llm
         self.backend = backend
-        self.fact_claims = frozenset(fact_claims)
         self.config = config
 
-    def write(
-        self,
-        entries: Sequence[FaqEntry],
-        customer: str,
-        history: Sequence[PastTurn],
-        tone: Tone,
-        approved: str,
-        allowed: set[str],
-    ) -> Stream:
-        """Stream the reply; return the delivered text and how it was made."""
-        window = self.config.history_turns
-        recent = exchanges(history[-window:]) if window else []
-        known = {entry_id for exchange in recent for entry_id in exchange.entry_ids}
-        prompt = turn_prompt(entries, customer, tone, known)
-        attempt = Attempt(self.backend, prompt, tuple(e.id for e in entries))
-        claims = ClaimsSupported(self.fact_claims | allowed)
-        held = ""
+    def write(self, brief: Brief, entry_ids: tuple[str, ...], support: SupportChecker) -> Stream:
+        """Stream the opening and the chosen sentences; return the text and its record."""
+        said = already_said(brief.sentences, brief.history)
+        prompt = selection_prompt(brief.sentences, brief.message, said, brief.earlier)
+        attempt = Attempt(self.backend, prompt, entry_ids)
+        most = self.config.most_spoken if brief.spoken else self.config.most_sentences
+        grammar = selection_grammar(len(brief.sentences), most)
+        chosen: list[str] = []  # the sentences delivered, in order
+        if brief.opening:
+            yield Token(brief.opening)
         try:
-            for chunk in self.llm.stream(build_messages(recent, prompt)):
+            for chunk in self.llm.stream(
+                build_messages(prompt), **grammar_kwargs(self.llm, grammar)
+            ):
                 piece = chunk.content if isinstance(chunk.content, str) else ""
                 if not piece:
                     continue
@@ -97,32 +112,70 @@ class Writer:
                     attempt.first_token_ms = round(attempt.elapsed_ms(), 1)
                 attempt.tokens += 1
                 attempt.written += piece
-                held += piece
-                released, held, failed = release(held, claims)
-                if failed is not None:
-                    return (yield from fall_back(attempt, approved, (failed,)))
-                if released:
-                    attempt.delivered += released
-                    yield Token(released)
+                if not SELECTION.fullmatch(attempt.written):
+                    attempt.verdicts.append(Verdict("format", False, "not sentence numbers"))
+                    break
+                for number in complete_numbers(attempt.written, done=False)[len(attempt.chosen) :]:
+                    yield from self._deliver(number, brief, attempt, support, chosen, most)
                 if attempt.elapsed_ms() > self.config.timeout_s * 1000:
-                    timeout = Verdict("time_limit", False, "timeout")
-                    return (yield from fall_back(attempt, approved, (timeout,)))
-        except Exception as error:  # any backend failure: the approved answer stands
+                    attempt.verdicts.append(Verdict("time_limit", False, "timeout"))
+                    break
+        except Exception as error:  # any backend failure: approved sentences stand
             log.warning("LLM failed: %s", error)
-            failure = Verdict("backend", False, f"llm error: {error}")
-            return (yield from fall_back(attempt, approved, (failure,)))
-        text = attempt.written.strip()
-        verdicts = run_checks(text, (NotEmpty(), claims, NoPromptLeak(SYSTEM_PROMPT)))
-        if not verdicts[-1].passed:
-            return (yield from fall_back(attempt, approved, verdicts))
-        if held:
-            yield Token(held)
-        return text, attempt.record(verdicts, None)
+            attempt.verdicts.append(Verdict("backend", False, f"llm error: {error}"))
+        if not attempt.failures():
+            for number in complete_numbers(attempt.written, done=True)[len(attempt.chosen) :]:
+                yield from self._deliver(number, brief, attempt, support, chosen, most)
+        fallback = None
+        if not chosen:
+            fallback = next((v.reason for v in attempt.failures()), "no sentence chosen")
+            chosen = list(brief.sentences)
+            yield Token(with_space(" ".join(chosen), brief.opening))
+        return " ".join([brief.opening, *chosen]).strip(), attempt.record(fallback)
+
+    def _deliver(
+        self,
+        number: int,
+        brief: Brief,
+        attempt: Attempt,
+        support: SupportChecker,
+        chosen: list[str],
+        most: int,
+    ) -> Generator[Token, None, None]:
+        """Deliver sentence ``number`` if it is valid, new, within the limit and supported."""
+        attempt.chosen.append(number)
+        if not 1 <= number <= len(brief.sentences) or len(chosen) >= most:
+            return
+        sentence = brief.sentences[number - 1]
+        if sentence in chosen:
+            return
+        verdict = support.check(sentence)
+        attempt.verdicts.append(Verdict("support", verdict.supported, verdict.reason))
+        if verdict.supported:
+            yield Token(with_space(sentence, brief.opening or chosen))
+            chosen.append(sentence)
 
 
-def fall_back(
-    attempt: Attempt, approved: str, verdicts: tuple[Verdict, ...]
-) -> Generator[Token | Replace, None, tuple[str, GenerationRecord]]:
-    """Deliver the approved text instead, withdrawing anything already shown."""
-    yield Replace(approved) if attempt.delivered else Token(approved)
-    return approved, attempt.record(verdicts, verdicts[-1].reason)
+def with_space(text: str, after: object) -> str:
+    """``text``, with a space before it when something was said before."""
+    return f" {text}" if after else text
+
+
+def complete_numbers(text: str, done: bool) -> list[int]:
+    """The sentence numbers in the model's output so far; the last one only once
+    something follows it (or the output is complete)."""
+    matches = list(NUMBER.finditer(text))
+    if matches and not done and matches[-1].end() == len(text):
+        matches = matches[:-1]
+    return [int(m.group()) for m in matches]
+
+
+def already_said(sentences: Sequence[str], history: Sequence[PastTurn]) -> set[int]:
+    """The numbers of the sentences delivered in the recent turns."""
+    recent = " ".join(turn.reply for turn in history[-3:])
+    return {n for n, sentence in enumerate(sentences, 1) if sentence in recent}
+
+
+def approved_sentences(answers: Sequence[str]) -> tuple[str, ...]:
+    """The approved sentences of the cited entries' answers, in order, without repeats."""
+    return tuple(dict.fromkeys(s for answer in answers for s in split_sentences(answer)))

@@ -122,3 +122,21 @@ def load(
     from evals import load as bench
 
     emit(bench.run(settings(), users, minutes), as_json)
+
+
+@app.command()
+def support(
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    collect: Annotated[
+        int, typer.Option(help="Instead, ask the real LLM this many questions for sentences.")
+    ] = 0,
+    skip: Annotated[int, typer.Option(help="With --collect: questions already asked.")] = 0,
+) -> None:
+    """The sentence support check: precision and recall on labelled model sentences."""
+    from evals import support as bench
+
+    if collect:
+        count = bench.collect(settings(), collect, skip)
+        typer.echo(f"wrote {count} sentences to {bench.SENTENCES}; label them, then run again")
+        return
+    emit(bench.run(settings()), as_json)

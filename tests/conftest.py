@@ -85,3 +85,39 @@ def make_assistant(settings, corpus, retriever, redactor, emotion_model, tmp_pat
         )
 
     return make
+
+
+FAKE_KEYWORDS = {
+    "arrive": "card_arrival",
+    "pin": "change_pin",
+    "delivery": "card_delivery_estimate",
+    "person": "human_agent",
+    "safe account": "scam",
+    "abroad": "make_transfer",
+    "stolen": "lost_or_stolen_card",
+    "complain": "complaint",
+}
+
+
+@pytest.fixture()
+def fake_assistant(corpus, tmp_path):
+    """An Assistant on the shipped fakes (no model loaded) and a fresh SQLite store."""
+    from bot.assistant import Assistant, TurnConfig
+    from bot.risk import ScamSignals
+    from bot.store import Store
+    from bot.testing import DigitRedactor, KeywordEmotion, KeywordRetriever
+    from bot.writer import WriterConfig
+
+    def build(llm=None, store=None, timeout_s=30.0, cls=Assistant):
+        return cls(
+            config=TurnConfig(writer=WriterConfig(timeout_s=timeout_s)),
+            corpus=corpus,
+            retriever=KeywordRetriever(corpus, FAKE_KEYWORDS),
+            redactor=DigitRedactor(),
+            emotion=KeywordEmotion(),
+            risk=ScamSignals(),
+            llm=llm,
+            store=store or Store(f"sqlite:///{tmp_path / 'fake.db'}"),
+        )
+
+    return build

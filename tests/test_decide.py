@@ -84,3 +84,27 @@ def test_a_follow_up_is_answered_rather_than_clarified():
     d = decide(close, CALM, Risk(), Memory(), POLICY)
     assert d.action is Action.ANSWER
     assert [e.intent for e in d.entries] == ["transfer_timing"]
+
+
+def test_a_high_risk_topic_is_handed_over_verbatim():
+    d = decide(retrieval(("lost_or_stolen_card", 0.9)), CALM, Risk(), Memory(), POLICY)
+    assert d.action is Action.ESCALATE and d.escalate_reason == "high_risk_topic"
+    assert d.verbatim and [e.intent for e in d.entries] == ["lost_or_stolen_card"]
+
+
+def test_scam_questions_are_verbatim_but_not_handed_over_without_signals():
+    d = decide(retrieval(("scam", 0.9)), CALM, Risk(), Memory(), POLICY)
+    assert d.action is Action.ANSWER and d.verbatim
+
+
+def test_an_ordinary_answer_may_be_chosen_by_the_llm():
+    assert not decide(retrieval(("card_arrival", 0.9)), CALM, Risk(), Memory(), POLICY).verbatim
+
+
+def test_after_a_handover_the_conversation_stays_with_the_colleague():
+    memory = Memory(handed_over=True)
+    d = decide(retrieval(("card_arrival", 0.9)), CALM, Risk(), memory, POLICY)
+    assert d.action is Action.ESCALATE and d.escalate_reason == "already_handed_over"
+    assert [e.intent for e in d.entries] == ["card_arrival"]
+    thanks = decide(retrieval(("thanks", 0.9)), CALM, Risk(), memory, POLICY)
+    assert thanks.action is Action.ANSWER

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from bot.assistant import Assistant, final_reply
-from bot.events import Replace, Token
+from bot.events import Token
 from bot.reply import Reply
 from bot.settings import Settings
 from bot.voice_turn import VoiceAssistant, VoiceReply
@@ -53,7 +53,7 @@ class Services:
 
     def chat(
         self, message: str | bytes, session_id: str | None
-    ) -> Iterator[Token | Replace | Reply]:
+    ) -> Iterator[Token | Reply]:
         """A text turn, streamed."""
         with self._one_turn():
             yield from self.assistant.stream(message, session_id)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import gradio as gr
 
-from bot.events import Replace, Token
+from bot.events import Token
 from bot.reply import Reply
 from ui.services import BusyError, Services
 
@@ -71,8 +71,8 @@ def customer_app(services: Services) -> gr.Blocks:
         text = ""
         try:
             for event in services.chat(message, session_id):
-                if isinstance(event, Token | Replace):
-                    text = text + event.text if isinstance(event, Token) else event.text
+                if isinstance(event, Token):
+                    text += event.text
                     shown = [*messages, {"role": "assistant", "content": text}]
                     yield shown, "", session_id, gr.skip(), gr.skip()
                 else:
