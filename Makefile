@@ -36,14 +36,16 @@ run: setup
 	$(BIN)/teller serve
 
 # pytest exits 5 when it collected no test: that is a failure too. Then the scripted
-# dialogue suite: all of it on the extractive backend (deterministic), a subset on the
-# real LLM with the safety gates only.
+# dialogue suite: all of it on the extractive backend (deterministic), and 16
+# dialogues on the real LLM, spread over scams (codes among them), escalations and
+# complaints, and card and payment follow-ups, with the safety gates only.
+LLM_SUBSET := $(addprefix evals/data/dialogues/,scams.yaml escalation.yaml cards.yaml payments_transfers.yaml)
 test: setup
 	@$(BIN)/pytest; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; \
 	exit $$status
 	$(BIN)/teller eval --backend extractive --out test-artifacts/eval-extractive
-	$(BIN)/teller eval --backend llama --channel text --limit 12 \
+	$(BIN)/teller eval $(LLM_SUBSET) --backend llama --channel text --spread 16 \
 		--thresholds evals/thresholds_safety.yaml --out test-artifacts/eval-llm
 
 test-fast: $(STAMP)

@@ -55,6 +55,7 @@ UNIT_WORDS = "|".join(sorted(DURATION_UNITS, key=len, reverse=True))
 DURATION = re.compile(
     rf"({NUM})((?:\s*(?:to|-|\u2013|or|and)\s*{NUM})*)\s*({UNIT_WORDS})s?\b", re.I
 )
+AGE = re.compile(rf"({NUM})\s*years?\s*old\b", re.I)
 TIME = re.compile(r"\b(\d{1,2})(?::(\d{2}))?\s?(am|pm)\b|\b(\d{1,2}):(\d{2})\b", re.I)
 NUMBER = re.compile(NUM)
 LIST_MARKER = re.compile(r"(?m)^\s*\d{1,2}[.)]\s")
@@ -99,6 +100,7 @@ def claims(text: str) -> set[Claim]:
     text = _take(MONEY_AFTER, text, found, lambda m: _money(m.group(1), m.group(2)))
     text = _take(PENCE, text, found, lambda m: Claim("money", _num(m.group(1), 0.01), "GBP"))
     text = _take(PERCENT, text, found, lambda m: Claim("percent", _num(m.group(1)), "%"))
+    text = _take(AGE, text, found, lambda m: Claim("number", _num(m.group(1))))
     text = _take_durations(text, found)
     text = _take(TIME, text, found, _time)
     text = _take(PHONE, text, found, _phone)

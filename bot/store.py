@@ -1,4 +1,4 @@
-"""Sessions, turns (each with its full audit record) and handoff tickets, in SQL.
+"""Sessions, turns (each with its trace, the audit record) and handoff tickets, in SQL.
 
 SQLite by default (WAL journal, one transaction per turn, so a process killed mid-turn
 leaves every earlier turn intact); any SQLAlchemy URL (PostgreSQL) when scaled out.

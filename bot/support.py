@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from bot.claims import allowed_claims, unsupported
 from bot.sentences import split_sentences
 
-MIN_OVERLAP = 0.8  # calibrated by `teller bench support` on labelled model output
+MIN_OVERLAP = 0.9  # calibrated by `teller bench support` on labelled model output (best F1)
 NEVER = {
     "fraud": re.compile(
         r"\b(?:move|transfer|send)\b.{0,40}\bsafe\s+account\b|\b(?:anydesk|teamviewer|"
@@ -83,6 +83,18 @@ STOPWORDS = frozenset(
     }
 )  # fmt: skip
 WORD = re.compile(r"[a-z][a-z']+")
+# Words of courtesy and empathy: a sentence made only of these (and no claim) states
+# nothing the bank must approve ("I'm sorry to hear that.", "I hope this helps.").
+COURTESY = frozenset(
+    {
+        "sorry", "hear", "understand", "understandable", "concern", "concerned", "help",
+        "helpful", "happy", "glad", "hope", "frustrat", "frustrating", "worry", "worried",
+        "worri", "upset", "difficult", "time", "situation", "feel", "know", "apologise",
+        "apologize", "inconvenience", "trouble", "hello", "welcome", "great", "question",
+        "ask", "day", "else", "anything", "today", "assist", "thing", "moment", "loss",
+        "condolence", "appreciate", "patience", "right", "course", "absolutely", "certainly",
+    }
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -135,7 +147,9 @@ class SupportChecker:
         if missing:
             return SentenceVerdict(sentence, False, "claims: " + ", ".join(missing))
         words = content_words(sentence)
-        overlap = len(words & self.words) / len(words) if words else 0.0
+        if words <= COURTESY:
+            return SentenceVerdict(sentence, True, "courtesy", 1.0)
+        overlap = len(words & self.words) / len(words)
         passed = overlap >= self.min_overlap
         return SentenceVerdict(sentence, passed, f"overlap {overlap:.2f}", round(overlap, 3))
 

@@ -24,21 +24,26 @@ def run(
     thresholds: Path,
     limit: int | None = None,
     channel: str | None = None,
+    spread: int | None = None,
 ) -> tuple[dict, list[str]]:
     """Evaluate; write results.json, report.md, report.html and the run's database to
     ``out``; return the result and the thresholds it misses."""
-    from bot.settings import Settings
+    from bot.settings import load_settings
     from evals.suite import below_thresholds, evaluate
     from ui.services import build_services
 
     dialogues = load_dialogues(paths)
     if channel:
         dialogues = [d for d in dialogues if d.channel == channel]
+    if spread:  # evenly across the suite, so every file (topic) is represented
+        dialogues = dialogues[:: max(1, len(dialogues) // spread)][:spread]
     dialogues = dialogues[:limit]
     out.mkdir(parents=True, exist_ok=True)
     database = out / "eval.db"
     database.unlink(missing_ok=True)
-    settings = Settings(llm=BACKENDS[backend], database_url=f"sqlite:///{database}")
+    settings = load_settings().model_copy(
+        update={"llm": BACKENDS[backend], "database_url": f"sqlite:///{database}"}
+    )
     result = evaluate(build_services(settings), dialogues)
     result["backend"] = backend
     problems = below_thresholds(result["metrics"], yaml.safe_load(thresholds.read_text()))
@@ -60,6 +65,9 @@ def evaluate_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     thresholds: Annotated[Path, typer.Option(help="Release gates (YAML).")] = THRESHOLDS,
     limit: Annotated[int | None, typer.Option(help="Only the first N dialogues.")] = None,
+    spread: Annotated[
+        int | None, typer.Option(help="Only N dialogues, taken evenly across the suite.")
+    ] = None,
     channel: Annotated[
         Literal["text", "voice"] | None, typer.Option(help="Only dialogues of this channel.")
     ] = None,
@@ -67,7 +75,9 @@ def evaluate_command(
     """Run scripted dialogues through the product and check every turn; exit 1 when a
     metric misses its threshold."""
     try:
-        result, problems = run(paths or [DIALOGUES], backend, out, thresholds, limit, channel)
+        result, problems = run(
+            paths or [DIALOGUES], backend, out, thresholds, limit, channel, spread
+        )
     except ScriptError as error:
         typer.secho(str(error), err=True, fg=typer.colors.RED)
         raise typer.Exit(2) from error

@@ -49,7 +49,7 @@ def client(make_client):
 
 
 def test_chat_answers_like_teller_ask_json(client):
-    first = client.post("/api/v1/chat", json={"message": "How do I freeze my card?"})
+    first = client.post("/api/v1/chat", json={"message": "How long does card delivery take?"})
     assert first.status_code == 200
     data = first.json()
     assert data["action"] == "answer" and data["citations"] and data["answer"]

@@ -24,9 +24,9 @@ SMALL_SUITE = """
 - id: card-lost
   turns:
     - user: "I've lost my debit card, help!"
-      expect: {intent: lost_or_stolen_card, action: answer, escalate: false}
+      expect: {intent: lost_or_stolen_card, action: escalate, escalate: true}
     - user: "how long until the new one arrives?"
-      expect: {intent: same, action: answer}
+      expect: {intent: same, action: escalate}
 - id: pii-and-person
   turns:
     - user: "my card 4111 1111 1111 1111 is blocked, email me at jo@example.com"
@@ -44,7 +44,7 @@ SMALL_SUITE = """
 - id: voice-freeze
   channel: voice
   turns:
-    - user: "How do I freeze my card in the app?"
+    - user: "How long does card delivery take?"
       expect: {action: answer}
 """
 
@@ -133,7 +133,7 @@ def test_runner_on_the_real_pipeline_is_deterministic(services, tmp_path):
     strip = lambda m: {k: v for k, v in m.items() if k not in timing}  # noqa: E731
     assert strip(first["metrics"]) == strip(second["metrics"])
     voice = [t for t in first["turns"] if t["channel"] == "voice"]
-    assert voice and "freeze" in voice[0]["transcribed"].lower()
+    assert voice and "delivery" in voice[0]["transcribed"].lower()
     report = html_report(first, [])
     assert (
         "<svg" in report
