@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.decide import Decision
+from bot.decide import PROMPT_INJECTION, Decision
 from bot.handoff import already_handed_over, handoff_notice
 from bot.injection import DECLINE as INJECTION_DECLINE
 from bot.tone import TONES, Tone
@@ -43,9 +43,9 @@ def clarifying_question(first: str, second: str) -> str:
     return f'Just to be sure I help with the right thing: do you mean "{first}" or "{second}"?'
 
 
-def fixed_reply(decision: Decision, tone: Tone, injection: bool) -> str:
-    """The reply when no LLM writes it: declines, clarifications, approved answers."""
-    if injection:
+def fixed_reply(decision: Decision, tone: Tone) -> str:
+    """The reply when no LLM chooses it: declines, clarifications, approved answers."""
+    if decision.reason == PROMPT_INJECTION:
         return INJECTION_DECLINE
     if decision.action is Action.CLARIFY:
         first, second = decision.entries[:2]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.signals import Requests
 from bot.types import Action, Emotion, Risk
 from knowledge.corpus import FaqEntry
 from knowledge.retriever import Retrieval
@@ -36,6 +37,10 @@ VERBATIM_TOPICS = HANDOVER_TOPICS | {
     "cash_withdrawal_not_recognised",
     "direct_debit_payment_not_recognised",
 }
+
+
+PROMPT_INJECTION = "prompt injection"
+NO_REQUESTS = Requests()
 
 
 @dataclass(frozen=True)
@@ -71,11 +76,22 @@ class Decision:
 
 
 def decide(
-    retrieval: Retrieval, emotion: Emotion, risk: Risk, memory: Memory, policy: Policy
+    retrieval: Retrieval,
+    emotion: Emotion,
+    risk: Risk,
+    memory: Memory,
+    policy: Policy,
+    requests: Requests = NO_REQUESTS,
+    injection: bool = False,
 ) -> Decision:
-    """The decision for this turn. Once a colleague has the conversation, every turn but
-    small talk stays with them: the approved answer, and the reminder that they have it."""
-    decision = decide_turn(retrieval, emotion, risk, memory, policy)
+    """The decision for this turn. A scam in progress comes first, even when the
+    customer quotes a fraudster's "ignore the warnings" (then a prompt injection is
+    declined); a request for a person is honoured at once, as is a customer saying the
+    answers do not help. Once a colleague has the conversation, every turn but small
+    talk stays with them: the approved answer, and the reminder that they have it."""
+    if injection and not risk.scam:
+        return Decision(Action.DECLINE, PROMPT_INJECTION, (), "out_of_scope")
+    decision = decide_turn(retrieval, emotion, risk, memory, policy, requests)
     if (
         memory.handed_over
         and decision.action is not Action.ESCALATE
@@ -93,20 +109,30 @@ def decide(
 
 
 def decide_turn(
-    retrieval: Retrieval, emotion: Emotion, risk: Risk, memory: Memory, policy: Policy
+    retrieval: Retrieval,
+    emotion: Emotion,
+    risk: Risk,
+    memory: Memory,
+    policy: Policy,
+    requests: Requests,
 ) -> Decision:
     top = retrieval.top
     confident = top is not None and not retrieval.no_match
     if risk.scam:
         scam_entries = (top.entry,) if confident and top.intent == "scam" else ()
         return Decision(Action.ESCALATE, "scam signals", scam_entries, "scam", "scam_in_progress")
-    if confident and top.intent == "human_agent":
+    if requests.person or (confident and top.intent == "human_agent"):
+        entries = (top.entry,) if confident and top.intent == "human_agent" else ()
         return Decision(
             Action.ESCALATE,
             "customer asked for a person",
-            (top.entry,),
+            entries,
             "human_agent",
             "customer_request",
+        )
+    if requests.dissatisfied:
+        return Decision(
+            Action.ESCALATE, "customer says Teller is not helping", (), None, "repeated_failure"
         )
     if confident and top.intent in HANDOVER_TOPICS:
         return Decision(

@@ -21,6 +21,7 @@ from bot.injection import is_injection
 from bot.inputs import InputRejected, clean_message, has_words
 from bot.protocols import Redactor, Retriever
 from bot.risk import RiskModel
+from bot.signals import read_requests
 from bot.support import SupportChecker
 from bot.tone import tone_for
 from bot.trace import DecisionRecord, GenerationRecord, HitRecord, RetrievalRecord, TurnTrace
@@ -63,12 +64,14 @@ class Redact(Stage):
 
 
 class Screen(Stage):
-    """Prompt-injection screen."""
+    """Prompt-injection screen, and what the customer asks of the conversation (a
+    person; saying Teller is not helping)."""
 
     name: ClassVar[str] = "screen"
 
     def run(self, state: TurnState) -> TurnState:
-        return state.traced(injection=is_injection(state.trace.message))
+        message = state.trace.message
+        return state.traced(injection=is_injection(message), requests=read_requests(message))
 
 
 @dataclass(frozen=True)
@@ -89,7 +92,7 @@ class Retrieve(Stage):
 
     def run(self, state: TurnState) -> TurnState:
         customer = state.trace.message
-        if state.trace.injection or not has_words(customer):
+        if not has_words(customer):
             retrieval = Retrieval(customer, (), True, 0.0)
         else:
             earlier = [turn.customer for turn in state.inputs.history[-2:]]
@@ -125,12 +128,17 @@ class Decide(Stage):
 
     def run(self, state: TurnState) -> TurnState:
         trace, retrieval = state.trace, state.retrieval
-        if trace.injection:
-            decision = Decision(Action.DECLINE, "prompt injection", (), "out_of_scope")
-        else:
-            memory = memory_of(state.inputs.history)
-            decision = decide(retrieval, trace.emotion, trace.risk, memory, self.policy)
-            decision = self.with_scam_entry(decision, trace.message)
+        memory = memory_of(state.inputs.history)
+        decision = decide(
+            retrieval,
+            trace.emotion,
+            trace.risk,
+            memory,
+            self.policy,
+            trace.requests,
+            trace.injection,
+        )
+        decision = self.with_entry(decision, trace.message)
         scores = {hit.entry.id: hit.score for hit in retrieval.hits}
         record = DecisionRecord(
             action=decision.action,
@@ -143,13 +151,17 @@ class Decide(Stage):
         )
         return replace(state.traced(decision=record), decision=decision)
 
-    def with_scam_entry(self, decision: Decision, customer: str) -> Decision:
-        """A scam handoff always carries the scam advice closest to the message."""
-        if decision.escalate_reason != "scam_in_progress" or decision.entries:
+    def with_entry(self, decision: Decision, customer: str) -> Decision:
+        """A scam handoff carries the scam advice closest to the message, and a request
+        for a person the approved answer about being handed over."""
+        intent = {"scam_in_progress": "scam", "customer_request": "human_agent"}.get(
+            decision.escalate_reason or ""
+        )
+        if intent is None or decision.entries:
             return decision
-        entry = self.retriever.best_entry("scam", customer)
+        entry = self.retriever.best_entry(intent, customer)
         entries = (entry,) if entry else ()
-        return Decision(decision.action, decision.reason, entries, "scam", "scam_in_progress")
+        return replace(decision, entries=entries)
 
 
 class Choose(Stage):
@@ -176,8 +188,8 @@ class Compose(Stage):
         if trace.shared_secret:
             trace = trace.with_part(SECRET_REMINDER, "teller")
             yield Token(SECRET_REMINDER + " ")
-        if self.writer is None or trace.injection or decision.verbatim or not decision.entries:
-            text = fixed_reply(decision, tone, trace.injection)
+        if self.writer is None or decision.verbatim or not decision.entries:
+            text = fixed_reply(decision, tone)
             if text:
                 yield Token(text)
             origin = "approved" if decision.entries else "teller"

@@ -14,6 +14,7 @@ from typing import Literal
 
 from pydantic import TypeAdapter
 
+from bot.signals import Requests
 from bot.types import Action, Citation, Emotion, Risk
 from voice.listen import Transcript
 
@@ -115,6 +116,7 @@ class TurnTrace:
     pii: tuple[str, ...] = ()  # kinds of personal data masked in the message
     shared_secret: bool = False  # a card or account number was shared
     injection: bool = False
+    requests: Requests = field(default_factory=Requests)  # a person asked for; unhelped
     emotion: Emotion = field(default_factory=Emotion)
     risk: Risk = field(default_factory=Risk)
     retrieval: RetrievalRecord | None = None

@@ -1,6 +1,7 @@
 """The decision policy on synthetic retrievals (pure logic)."""
 
-from bot.decide import Memory, Policy, decide
+from bot.decide import PROMPT_INJECTION, Memory, Policy, decide
+from bot.signals import Requests
 from bot.types import Action, Emotion, Risk
 from knowledge.corpus import FaqEntry
 from knowledge.retriever import Hit, Retrieval
@@ -16,6 +17,7 @@ def retrieval(*scored: tuple[str, float], no_match: bool = False) -> Retrieval:
 
 
 CALM, POLICY = Emotion(), Policy()
+PERSON, UNHELPED = Requests(person=True), Requests(dissatisfied=True)
 
 
 def test_confident_match_is_answered():
@@ -108,3 +110,21 @@ def test_after_a_handover_the_conversation_stays_with_the_colleague():
     assert [e.intent for e in d.entries] == ["card_arrival"]
     thanks = decide(retrieval(("thanks", 0.9)), CALM, Risk(), memory, POLICY)
     assert thanks.action is Action.ANSWER
+
+
+def test_a_request_for_a_person_is_honoured_whatever_the_routing():
+    d = decide(retrieval(("card_arrival", 0.9)), CALM, Risk(), Memory(), POLICY, PERSON)
+    assert d.action is Action.ESCALATE and d.escalate_reason == "customer_request"
+
+
+def test_saying_the_answers_do_not_help_hands_over():
+    d = decide(retrieval(("card_arrival", 0.9)), CALM, Risk(), Memory(), POLICY, UNHELPED)
+    assert d.action is Action.ESCALATE and d.escalate_reason == "repeated_failure"
+
+
+def test_a_scam_report_quoting_a_fraudster_is_helped_not_refused():
+    scam = Risk(scam=True, score=0.9, signals=("safe_account",))
+    d = decide(retrieval(no_match=True), CALM, scam, Memory(), POLICY, injection=True)
+    assert d.action is Action.ESCALATE and d.escalate_reason == "scam_in_progress"
+    declined = decide(retrieval(no_match=True), CALM, Risk(), Memory(), POLICY, injection=True)
+    assert declined.action is Action.DECLINE and declined.reason == PROMPT_INJECTION

@@ -6,6 +6,7 @@ import pytest
 
 from bot.claims import Claim, allowed_claims, claims, unsupported
 from bot.sentences import split_sentences
+from bot.signals import Requests, read_requests
 from bot.support import SupportChecker
 
 APPROVED = (
@@ -99,3 +100,20 @@ def test_a_close_paraphrase_with_approved_figures_is_supported():
 def test_unsupported_sentences_are_caught_with_their_reason(sentence, reason):
     verdict = CHECKER.check(sentence)
     assert not verdict.supported and verdict.reason.startswith(reason)
+
+
+@pytest.mark.parametrize(
+    ("text", "person", "dissatisfied"),
+    [
+        ("Escalate this to a human agent immediately, I'm sick of automated answers", True, False),
+        ("No, I don't want to explain it to a bot. A person, please.", True, False),
+        ("put me through to an advisor", True, False),
+        ("How do I send money to a person abroad?", False, False),
+        ("Can someone else use my card?", False, False),
+        ("You keep giving me the same answer", False, True),
+        ("that doesn't help at all", False, True),
+        ("thank you, that helped", False, False),
+    ],
+)
+def test_what_the_customer_asks_of_the_conversation(text, person, dissatisfied):
+    assert read_requests(text) == Requests(person, dissatisfied)

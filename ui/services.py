@@ -51,9 +51,7 @@ class Services:
         finally:
             self._waiting.release()
 
-    def chat(
-        self, message: str | bytes, session_id: str | None
-    ) -> Iterator[Token | Reply]:
+    def chat(self, message: str | bytes, session_id: str | None) -> Iterator[Token | Reply]:
         """A text turn, streamed."""
         with self._one_turn():
             yield from self.assistant.stream(message, session_id)
