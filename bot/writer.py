@@ -93,18 +93,31 @@ class Writer:
 
     def write(self, brief: Brief, entry_ids: tuple[str, ...], support: SupportChecker) -> Stream:
         """Stream the opening and the chosen sentences; return the text and its record."""
-        said = already_said(brief.sentences, brief.history)
-        prompt = selection_prompt(brief.sentences, brief.message, said, brief.earlier)
+        offered = not_yet_said(brief.sentences, brief.history)
+        prompt = selection_prompt(offered, brief.message, brief.earlier)
         attempt = Attempt(self.backend, prompt, entry_ids)
         most = self.config.most_spoken if brief.spoken else self.config.most_sentences
-        grammar = selection_grammar(len(brief.sentences), most)
         chosen: list[str] = []  # the sentences delivered, in order
+
+        def deliver(numbers: list[int]) -> Generator[Token, None, None]:
+            """Each newly complete number's sentence, if valid, new, within the limit and
+            supported."""
+            for number in numbers[len(attempt.chosen) :]:
+                attempt.chosen.append(number)
+                if not 1 <= number <= len(offered) or len(chosen) >= most:
+                    continue
+                sentence = offered[number - 1]
+                verdict = support.check(sentence)
+                attempt.verdicts.append(Verdict("support", verdict.supported, verdict.reason))
+                if verdict.supported and sentence not in chosen:
+                    yield Token(with_space(sentence, brief.opening or chosen))
+                    chosen.append(sentence)
+
         if brief.opening:
             yield Token(brief.opening)
+        grammar = grammar_kwargs(self.llm, selection_grammar(len(offered), most))
         try:
-            for chunk in self.llm.stream(
-                build_messages(prompt), **grammar_kwargs(self.llm, grammar)
-            ):
+            for chunk in self.llm.stream(build_messages(prompt), **grammar):
                 piece = chunk.content if isinstance(chunk.content, str) else ""
                 if not piece:
                     continue
@@ -115,8 +128,7 @@ class Writer:
                 if not SELECTION.fullmatch(attempt.written):
                     attempt.verdicts.append(Verdict("format", False, "not sentence numbers"))
                     break
-                for number in complete_numbers(attempt.written, done=False)[len(attempt.chosen) :]:
-                    yield from self._deliver(number, brief, attempt, support, chosen, most)
+                yield from deliver(complete_numbers(attempt.written, done=False))
                 if attempt.elapsed_ms() > self.config.timeout_s * 1000:
                     attempt.verdicts.append(Verdict("time_limit", False, "timeout"))
                     break
@@ -124,36 +136,13 @@ class Writer:
             log.warning("LLM failed: %s", error)
             attempt.verdicts.append(Verdict("backend", False, f"llm error: {error}"))
         if not attempt.failures():
-            for number in complete_numbers(attempt.written, done=True)[len(attempt.chosen) :]:
-                yield from self._deliver(number, brief, attempt, support, chosen, most)
+            yield from deliver(complete_numbers(attempt.written, done=True))
         fallback = None
         if not chosen:
             fallback = next((v.reason for v in attempt.failures()), "no sentence chosen")
-            chosen = list(brief.sentences)
+            chosen = list(offered)
             yield Token(with_space(" ".join(chosen), brief.opening))
         return " ".join([brief.opening, *chosen]).strip(), attempt.record(fallback)
-
-    def _deliver(
-        self,
-        number: int,
-        brief: Brief,
-        attempt: Attempt,
-        support: SupportChecker,
-        chosen: list[str],
-        most: int,
-    ) -> Generator[Token, None, None]:
-        """Deliver sentence ``number`` if it is valid, new, within the limit and supported."""
-        attempt.chosen.append(number)
-        if not 1 <= number <= len(brief.sentences) or len(chosen) >= most:
-            return
-        sentence = brief.sentences[number - 1]
-        if sentence in chosen:
-            return
-        verdict = support.check(sentence)
-        attempt.verdicts.append(Verdict("support", verdict.supported, verdict.reason))
-        if verdict.supported:
-            yield Token(with_space(sentence, brief.opening or chosen))
-            chosen.append(sentence)
 
 
 def with_space(text: str, after: object) -> str:
@@ -170,10 +159,12 @@ def complete_numbers(text: str, done: bool) -> list[int]:
     return [int(m.group()) for m in matches]
 
 
-def already_said(sentences: Sequence[str], history: Sequence[PastTurn]) -> set[int]:
-    """The numbers of the sentences delivered in the recent turns."""
+def not_yet_said(sentences: Sequence[str], history: Sequence[PastTurn]) -> tuple[str, ...]:
+    """The sentences not delivered in the recent turns (all of them, if all were): a
+    follow-up on the same entry is answered from what is new to the customer."""
     recent = " ".join(turn.reply for turn in history[-3:])
-    return {n for n, sentence in enumerate(sentences, 1) if sentence in recent}
+    fresh = tuple(sentence for sentence in sentences if sentence not in recent)
+    return fresh or tuple(sentences)
 
 
 def approved_sentences(answers: Sequence[str]) -> tuple[str, ...]:

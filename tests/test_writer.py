@@ -80,15 +80,15 @@ def test_a_stalled_backend_times_out(make, corpus):
     assert reply.answer == corpus.by_id["card-arrival"].answer
 
 
-def test_a_follow_up_prompt_marks_what_was_said_and_what_it_leans_on(make, sentences):
-    llm = ScriptedLLM.saying("1", "2")
+def test_a_follow_up_is_offered_only_what_was_not_said_and_what_it_leans_on(make, sentences):
+    llm = ScriptedLLM.saying("1", "1")
     assistant = make(llm)
     first = assistant.turn(QUESTION)
-    assistant.turn("and how long will it take?", first.session_id)
+    follow_up = assistant.turn("and how long will it take?", first.session_id)
     prompt = llm.prompts[1][-1].content
-    assert f"1. {sentences[0]} (already said)" in prompt
-    assert f"2. {sentences[1]}\n" in prompt
+    assert sentences[0] not in prompt and f"1. {sentences[1]}\n" in prompt
     assert f"The customer said before: {QUESTION}" in prompt
+    assert follow_up.answer == sentences[1]  # the new sentence, not the first again
     assert llm.prompts[1][0].content == SYSTEM_PROMPT  # the fixed prefix llama.cpp caches
 
 
