@@ -124,12 +124,12 @@ class Assistant:
         session_id: str | None,
         notice: str,
         transcript: Transcript | None = None,
-        problem: str | None = None,
+        rejected: bool = False,
     ) -> Reply:
         """Record a voice turn whose recording could not be used, and ask the customer, in
-        ``notice``, to say it again. ``problem``: the recording itself was refused."""
+        ``notice``, to say it again. ``rejected``: the recording itself was refused."""
         trace = TurnTrace(session_id or str(uuid.uuid4()), channel="voice", transcript=transcript)
-        state = refused(trace, notice, "[not understood]", rejected=problem is not None)
+        state = refused(trace, notice, "[not understood]", rejected=rejected)
         return final_reply(self._run(state, opening=notice))
 
     def _run(self, state: TurnState, opening: str | None = None) -> Iterator[Event]:

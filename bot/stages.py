@@ -253,12 +253,9 @@ class Ground(Stage):
     after_halt: ClassVar[bool] = True
 
     def run(self, state: TurnState) -> TurnState:
-        verdicts = self.checker(state.trace).check_text(state.trace.answer)
+        verdicts = support_checker(self.corpus, state.trace).check_text(state.trace.answer)
         unsupported = tuple(v.sentence for v in verdicts if not v.supported)
         return state.traced(grounded=not unsupported, unsupported=unsupported)
-
-    def checker(self, trace: TurnTrace) -> SupportChecker:
-        return support_checker(self.corpus, trace)
 
 
 def support_checker(corpus: Corpus, trace: TurnTrace) -> SupportChecker:

@@ -73,7 +73,7 @@ class VoiceAssistant:
         try:
             heard = self.listener.listen(recording)
         except AudioError as error:
-            reply = self.assistant.ask_again(session_id, str(error), problem=str(error))
+            reply = self.assistant.ask_again(session_id, str(error), rejected=True)
             return self._spoken(reply, None, watch)
         timings = dict(heard.timings_ms)
         if not heard.usable(self.hearing.min_logprob, self.hearing.max_no_speech):

@@ -57,7 +57,7 @@ class Attempt:
     entry_ids: tuple[str, ...]
     started: float = field(default_factory=time.perf_counter)
     written: str = ""
-    chosen: list[int] = field(default_factory=list)
+    numbers: list[int] = field(default_factory=list)  # sentence numbers read so far
     tokens: int = 0
     first_token_ms: float | None = None
     verdicts: list[Verdict] = field(default_factory=list)
@@ -102,8 +102,8 @@ class Writer:
         def deliver(numbers: list[int]) -> Generator[Token, None, None]:
             """Each newly complete number's sentence, if valid, new, within the limit and
             supported."""
-            for number in numbers[len(attempt.chosen) :]:
-                attempt.chosen.append(number)
+            for number in numbers[len(attempt.numbers) :]:
+                attempt.numbers.append(number)
                 if not 1 <= number <= len(offered) or len(chosen) >= most:
                     continue
                 sentence = offered[number - 1]

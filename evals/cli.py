@@ -140,3 +140,13 @@ def support(
         typer.echo(f"wrote {count} sentences to {bench.SENTENCES}; label them, then run again")
         return
     emit(bench.run(settings()), as_json)
+
+
+@app.command()
+def helpfulness(
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Follow-ups from the held-out dialogues: does the reply lead with the answer?"""
+    from evals import helpfulness as bench
+
+    emit(bench.run(settings()), as_json)

@@ -7,7 +7,7 @@ import pytest
 from bot.claims import Claim, allowed_claims, claims, unsupported
 from bot.sentences import split_sentences
 from bot.signals import Requests, read_requests
-from bot.support import SupportChecker
+from bot.support import MIN_OVERLAP, SupportChecker
 
 APPROVED = (
     "Express delivery costs £5 and arrives the next working day. Standard delivery takes "
@@ -117,3 +117,14 @@ def test_unsupported_sentences_are_caught_with_their_reason(sentence, reason):
 )
 def test_what_the_customer_asks_of_the_conversation(text, person, dissatisfied):
     assert read_requests(text) == Requests(person, dissatisfied)
+
+
+def test_the_support_benchmark_calibrates_on_one_half_and_scores_the_other(settings):
+    from evals.support import run
+
+    report = run(settings)
+    assert report["labelled_sentences"] >= 500
+    halves = report["calibration"]["sentences"] + report["held_out"]["sentences"]
+    assert halves == report["labelled_sentences"]
+    assert 0 < report["held_out"]["precision"] < 1 and 0 < report["held_out"]["recall"] < 1
+    assert report["chosen_threshold"] == MIN_OVERLAP  # the shipped threshold is the calibrated one
