@@ -11,7 +11,7 @@ come from the approved texts (the threshold is calibrated: ``teller bench suppor
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.claims import allowed_claims, unsupported
@@ -155,7 +155,3 @@ class SupportChecker:
 
     def check_text(self, text: str) -> tuple[SentenceVerdict, ...]:
         return tuple(self.check(sentence) for sentence in split_sentences(text))
-
-
-def unsupported_sentences(verdicts: Sequence[SentenceVerdict]) -> list[SentenceVerdict]:
-    return [verdict for verdict in verdicts if not verdict.supported]

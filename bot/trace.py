@@ -81,10 +81,6 @@ class GenerationRecord:
     verdicts: tuple[Verdict, ...] = ()
     fallback: str | None = None  # why the LLM's text was not delivered
 
-    @property
-    def failed_checks(self) -> tuple[Verdict, ...]:
-        return tuple(v for v in self.verdicts if not v.passed)
-
 
 @dataclass(frozen=True)
 class Part:
