@@ -128,6 +128,8 @@ class Assistant:
     ) -> Reply:
         """Record a voice turn whose recording could not be used, and ask the customer, in
         ``notice``, to say it again. ``rejected``: the recording itself was refused."""
+        if transcript is not None:  # what was half heard is stored masked, like any message
+            transcript = replace(transcript, text=self.redactor.redact(transcript.text).text)
         trace = TurnTrace(session_id or str(uuid.uuid4()), channel="voice", transcript=transcript)
         state = refused(trace, notice, "[not understood]", rejected=rejected)
         return final_reply(self._run(state, opening=notice))

@@ -56,8 +56,10 @@ class Redact(Stage):
 
     def run(self, state: TurnState) -> TurnState:
         redaction = self.redactor.redact(state.trace.message)
+        transcript = state.trace.transcript
         return state.traced(
             message=redaction.text,
+            transcript=replace(transcript, text=redaction.text) if transcript else None,
             pii=redaction.entities,
             shared_secret=redaction.shared_secret,
         )

@@ -218,6 +218,16 @@ def test_voice_turn_not_caught_asks_again_without_refusing(make):
     assert past.customer == "[not understood]" and past.trace.transcript.text == "mumble"
 
 
+@pytest.mark.parametrize("logprob", [-0.2, -3.0])  # heard well; heard too unsure
+def test_a_voice_transcript_is_stored_masked(make, logprob):
+    assistant = make()
+    said = "my card 4111 1111 1111 1111 has not arrived"
+    turn = voice_of(assistant, FakeListener(said, avg_logprob=logprob)).turn(b"RIFF")
+    [past] = assistant.store.history(turn.reply.session_id)
+    assert "[card number]" in past.trace.transcript.text
+    assert "4111" not in json.dumps(past.trace.to_json())
+
+
 def test_voice_turn_with_unreadable_audio_is_refused_and_stored(make):
     assistant = make()
     turn = voice_of(assistant, FakeListener(error="not an audio file")).turn(b"junk")
