@@ -47,15 +47,14 @@ def build_ticket(reason: str, turns: Sequence[PastTurn]) -> Ticket:
 
 def handoff_notice(ticket_number: str, facts: dict[str, str], spoken: bool = False) -> str:
     """What the customer is told when a ticket is opened, in words for the channel."""
+    passing = f"I'm passing you to one of our team now. Your reference is {ticket_number}. "
     if spoken:
         return (
-            f"I'm passing you to one of our team now. Your reference is {ticket_number}. "
-            f"Please stay on the line: a colleague will be with you in "
+            f"{passing}Please stay on the line: a colleague will be with you in "
             f"{facts['contact.human_wait']}."
         )
     return (
-        f"I'm passing you to one of our team now. Your reference is {ticket_number}. "
-        f"The expected wait is {facts['contact.human_wait']} during chat hours "
+        f"{passing}The expected wait is {facts['contact.human_wait']} during chat hours "
         f"({facts['contact.chat_hours']}); outside them, someone will pick this up "
         f"{facts['contact.human_wait_out_of_hours']}. You can also call us on "
         f"{facts['contact.phone']}."

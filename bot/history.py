@@ -30,5 +30,12 @@ def memory_of(history: Sequence[PastTurn]) -> Memory:
         if turn.emotion != "angry":
             break
         angry += 1
-    handed_over = any(turn.trace and turn.trace.reference for turn in history)
+    handed_over = reference_in_force(history) is not None
     return Memory(failures=failures, angry_turns=angry, handed_over=handed_over)
+
+
+def reference_in_force(history: Sequence[PastTurn]) -> str | None:
+    """The handoff reference of the conversation, if a colleague already has it."""
+    return next(
+        (t.trace.reference for t in reversed(history) if t.trace and t.trace.reference), None
+    )

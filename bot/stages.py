@@ -16,7 +16,7 @@ from bot.decide import Decision, Policy, decide
 from bot.emotion import EmotionModel
 from bot.events import Token
 from bot.handoff import already_handed_over, build_ticket, handoff_notice
-from bot.history import PastTurn, memory_of
+from bot.history import PastTurn, memory_of, reference_in_force
 from bot.injection import is_injection
 from bot.inputs import InputRejected, clean_message, has_words
 from bot.protocols import Redactor, Retriever
@@ -226,9 +226,7 @@ class Handoff(Stage):
         trace, history = state.trace, state.inputs.history
         if trace.action is not Action.ESCALATE:
             return state
-        earlier = next(
-            (t.trace.reference for t in reversed(history) if t.trace and t.trace.reference), None
-        )
+        earlier = reference_in_force(history)
         if earlier:
             notice = already_handed_over(earlier)
             yield Token(" " + notice)
