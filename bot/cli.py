@@ -251,10 +251,18 @@ def train_emotion(
     epochs: Annotated[int, typer.Option(help="Passes over the training data.")] = 2,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 13,
 ) -> None:
-    """Fine-tune the emotion classifier on GoEmotions train, mapped to the six labels."""
+    """Fine-tune the emotion encoder on GoEmotions train, then adapt it (below)."""
     from bot.emotion_training import train_emotion_classifier
 
     typer.echo(json.dumps(train_emotion_classifier(epochs=epochs, seed=seed), indent=2))
+
+
+@train_app.command("emotion-bank")
+def train_emotion_bank(seed: Annotated[int, typer.Option(help="Random seed.")] = 13) -> None:
+    """Adapt the GoEmotions emotion model to bank customers' messages (minutes)."""
+    from bot.emotion_training import adapt_to_bank
+
+    typer.echo(json.dumps(adapt_to_bank(seed=seed), indent=2))
 
 
 def main() -> None:

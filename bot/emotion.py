@@ -1,8 +1,9 @@
 """The emotion step: a label from the fixed six, with a score and an intensity.
 
 ``TrainedEmotion`` is the classifier trained by ``teller train emotion`` (see
-``bot/emotion_training.py``): a fine-tuned MiniLM encoder and one class vector per
-label; the label's probability is a softmax over scaled cosine similarities.
+``bot/emotion_training.py``): a fine-tuned MiniLM encoder and a linear head, one
+weight row and one bias per label; the label's probability is a softmax of the
+head's logits.
 
 On a voice turn the text's label is fused with the acoustic arousal of the audio
 (``voice.cues``) by one rule: an agitated voice (arousal at least ``HIGH_AROUSAL``)
@@ -23,7 +24,6 @@ import numpy as np
 
 from bot.types import Emotion
 from knowledge.encoder import SentenceEncoder
-from knowledge.finetune import LOGIT_SCALE
 from voice.cues import AcousticCues
 
 MODEL_DIR = Path(__file__).parent / "models" / "emotion-minilm"
@@ -43,12 +43,12 @@ class TrainedEmotion:
         self.encoder = SentenceEncoder(model_dir, "emotion-minilm", threads)
         classes = json.loads((model_dir / "classes.json").read_text(encoding="utf-8"))
         self.labels: list[str] = classes["labels"]
-        self.vectors = np.asarray(classes["vectors"], dtype=np.float32)
-        self.biases = np.asarray(classes.get("biases", [0.0] * len(self.labels)), np.float32)
+        self.weights = np.asarray(classes["weights"], dtype=np.float32)
+        self.biases = np.asarray(classes["biases"], dtype=np.float32)
 
     def probabilities(self, texts: list[str]) -> np.ndarray:
         """One row of label probabilities per text, columns in ``self.labels`` order."""
-        logits = LOGIT_SCALE * self.encoder.encode(texts) @ self.vectors.T + self.biases
+        logits = self.encoder.encode(texts) @ self.weights.T + self.biases
         logits -= logits.max(axis=1, keepdims=True)
         weights = np.exp(logits)
         return weights / weights.sum(axis=1, keepdims=True)

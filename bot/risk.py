@@ -23,6 +23,32 @@ SIGNALS = {
     r"risk[- ]free\s+invest\w*)\b",
     "impersonation": r"\b(claim\w*|says?|said|pretend\w*)\b.{0,30}\b(from|be)\s+(the\s+)?(bank|"
     r"police|hmrc|fraud\s+team|lindenbrook)\b",
+    # The typologies of authorised push-payment fraud, in the customer's own words.
+    "instructed": r"\b(police|detective|officer|hmrc|tax\s+office|fraud\s+(team|department)|"
+    r"investigat\w+|caller|man|woman|guy|he|she|they)\b.{0,50}\b(told|said|asked|wants?|"
+    r"instructed|needs?)\s+(me\s+)?to\b.{0,40}\b(withdraw|transfer|move|send|take\s+out|buy"
+    r"|hand\s+over|pay)\b",
+    "secrecy": r"\b(told|said|asked|warned)\b.{0,40}\b(not|mustn'?t|don'?t|never)\s+(to\s+)?"
+    r"(tell|say|mention|speak\s+to)\b.{0,25}\b(bank|cashier|staff|branch|anyone|family|you)\b",
+    "courier": r"\bcourier\b.{0,60}\b(collect\w*|pick\w*\s+up|come\s+(round|over|by)|take)\b"
+    r"|\b(hand|give)\b.{0,40}\b(cash|card|money)\b.{0,30}\b(courier|officer|driver)\b",
+    "holding_account": r"\b(holding|secure|protected|temporary|new\s+safe)\s+account\b",
+    "on_the_line": r"\b(still|he'?s|she'?s|they'?re|is)\s+(on|holding)\s+(the\s+)?(line|phone)\b",
+    "release_fee": r"\b(release|withdrawal|unlock\w*|clearance|processing)\s+fee\b.{0,60}"
+    r"\b(withdraw|profits?|funds|money|winnings)\b|\bguarantee[sd]?\b.{0,25}\d+\s*%",
+    "romance": r"\b(dating\s+(site|app)|met\s+(him|her|them)\s+online|online\s+(boyfriend|"
+    r"girlfriend|partner))\b.{0,150}\b(money|£|send|needs?|loan|lend)\b",
+    "new_number": r"\b(new\s+number|lost\s+(her|his|their)\s+phone|texting\s+from\s+a\s+"
+    r"friend'?s)\b.{0,150}\b(send|money|pay|transfer|£|\d{3,})",
+    "phishing_link": r"\b(clicked|tapped|opened|followed)\b.{0,25}\blink\b",
+    "purchase": r"\b(seller|he|she|they)\b.{0,40}\b(blocked\s+me|vanished|disappeared|stopped\s+"
+    r"(replying|answering))|\b(never\s+(arrived|turned\s+up|came))\b.{0,80}\bbank\s+"
+    r"transfer\b|\bbank\s+transfer\b.{0,80}\bnever\s+(arrived|turned\s+up|came)\b",
+    "opportunity": r"\b(once[- ]in[- ]a[- ]lifetime|can'?t\s+lose|too\s+good\s+to\s+miss)\b"
+    r"|\b(send|transfer|move)\b.{0,40}\b(to\s+an?\s+)?(crypto\s+|bitcoin\s+)?(exchange|"
+    r"trading\s+platform|wallet)\b.{0,60}\b(advis[eo]r|broker|opportunit\w+|returns?)\b",
+    "overpayment": r"\b(overpaid|paid\s+(me\s+)?too\s+much|by\s+mistake)\b.{0,80}\b(send|pay|"
+    r"transfer|return)\b.{0,15}\bback\b",
 }
 COMPILED = {name: re.compile(pattern, re.I | re.S) for name, pattern in SIGNALS.items()}
 

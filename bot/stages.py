@@ -13,7 +13,7 @@ from typing import ClassVar
 
 from bot.canned import SECRET_REMINDER, approved_fixed_texts, fixed_reply
 from bot.decide import Decision, Policy, decide
-from bot.emotion import EmotionModel
+from bot.emotion import CALM_LABELS, EmotionModel
 from bot.events import Token
 from bot.handoff import already_handed_over, build_ticket, handoff_notice
 from bot.history import PastTurn, memory_of, reference_in_force
@@ -26,7 +26,7 @@ from bot.support import SupportChecker
 from bot.tone import tone_for
 from bot.trace import DecisionRecord, GenerationRecord, HitRecord, RetrievalRecord, TurnTrace
 from bot.turn_state import Events, Stage, TurnState, refused
-from bot.types import Action, Citation
+from bot.types import Action, Citation, Emotion
 from bot.writer import Brief, Writer, approved_sentences
 from knowledge.corpus import Corpus
 from knowledge.retriever import Retrieval
@@ -76,15 +76,24 @@ class Screen(Stage):
         return state.traced(injection=is_injection(message), requests=read_requests(message))
 
 
+FRUSTRATED = 0.5  # the intensity given to a calm-worded "that doesn't help"
+
+
 @dataclass(frozen=True)
 class Feel(Stage):
+    """The customer's emotion. A customer saying the answers do not help ("you keep
+    giving me the same answer") is frustrated, whatever calm words they use."""
+
     model: EmotionModel
     name: ClassVar[str] = "emotion"
 
     def run(self, state: TurnState) -> TurnState:
         transcript = state.inputs.transcript
         cues = transcript.cues if transcript else None
-        return state.traced(emotion=self.model.classify(state.trace.message, cues))
+        emotion = self.model.classify(state.trace.message, cues)
+        if state.trace.requests.dissatisfied and emotion.label in CALM_LABELS:
+            emotion = Emotion("angry", emotion.score, max(emotion.intensity, FRUSTRATED))
+        return state.traced(emotion=emotion)
 
 
 @dataclass(frozen=True)

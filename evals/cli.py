@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
@@ -150,3 +150,17 @@ def helpfulness(
     from evals import helpfulness as bench
 
     emit(bench.run(settings()), as_json)
+
+
+@app.command()
+def understanding(
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    limit: Annotated[int | None, typer.Option(help="Only the first N single messages.")] = None,
+    writer: Annotated[
+        Literal["extractive", "embedded", "openai"], typer.Option(help="Who writes the replies.")
+    ] = "extractive",
+) -> None:
+    """Routing, emotion and handover on the held-out messages and dialogues."""
+    from evals import understanding as bench
+
+    emit(bench.run(settings(), limit, writer), as_json)

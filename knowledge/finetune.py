@@ -63,8 +63,10 @@ def train_encoder(
     seed: int,
     progress: bool = True,
     balanced: bool = False,
+    start: str = "base",
 ) -> tuple[SentenceEncoder, np.ndarray, list[str]]:
-    """Fine-tune MiniLM with a cosine-softmax head over the labels (``Exemplar.intent``).
+    """Fine-tune an encoder (MiniLM, or the model directory ``start``) with a
+    cosine-softmax head over the labels (``Exemplar.intent``).
 
     Returns the encoder, the head's L2-normalised class vectors and the class names.
     ``balanced`` weights the loss by inverse class frequency (for macro-F1).
@@ -74,7 +76,7 @@ def train_encoder(
     from tqdm import tqdm
 
     torch.manual_seed(seed)
-    encoder = load_encoder("base")
+    encoder = load_encoder(start)
     model = encoder.model
     intents = sorted({ex.intent for ex in train})
     label = {intent: i for i, intent in enumerate(intents)}

@@ -119,16 +119,30 @@ class Retriever:
                 results.append(Retrieval(text, (), True, 0.0))
                 continue
             result = self._rank(text, vector)
-            if history and (
-                looks_like_follow_up(text)
-                or result.no_match
-                or result.hits[0].score < self.standalone_confidence
+            if (
+                history
+                and not self._about_the_conversation(result)
+                and (
+                    looks_like_follow_up(text)
+                    or result.no_match
+                    or result.hits[0].score < self.standalone_confidence
+                )
             ):
                 with_history = self._rank_with_history(text, vector, history)
                 if with_history is not None:
                     result = replace(with_history, standalone=result)
             results.append(result)
         return results
+
+    def _about_the_conversation(self, result: Retrieval) -> bool:
+        """Thanks, greetings, goodbyes and asking for a person are about the conversation,
+        never follow-ups of its topic: "thanks, that helps" is not a card question."""
+        top = result.top
+        return (
+            not result.no_match
+            and top.intent in CONVERSATIONAL
+            and top.score >= self.follow_up_confidence
+        )
 
     def _rank_with_history(
         self, text: str, vector: np.ndarray, history: Sequence[str]
@@ -191,6 +205,7 @@ class Retriever:
         return self.corpus.by_id[ids[int(np.argmax(matrix @ vector))]]
 
 
+CONVERSATIONAL = frozenset({"greeting", "thanks", "goodbye", "human_agent"})
 FOLLOW_UP_OPENERS = re.compile(r"^(and|but|also|so|then|or|what about|how about|what if)\b", re.I)
 ANAPHORA = re.compile(r"\b(it|that|this|those|these|they|them|there|one)\b", re.I)
 FOLLOW_UP_MAX_WORDS = 9

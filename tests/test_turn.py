@@ -88,6 +88,14 @@ def test_asking_for_a_person_hands_over(make):
     assert reply.trace.decision.escalate_reason == "customer_request"
 
 
+@pytest.mark.parametrize(
+    ("message", "label"),
+    [("you keep giving me the same answer", "angry"), ("how long does delivery take", "neutral")],
+)
+def test_saying_teller_is_not_helping_reads_as_frustration(make, message, label):
+    assert make().turn(message).emotion.label == label
+
+
 def test_scam_is_warned_and_escalated_with_the_scam_entry(make):
     reply = make().turn("the police told me to move my savings to a safe account")
     assert reply.scam_warning and reply.escalate
