@@ -86,3 +86,13 @@ def test_batch_matches_single(retriever):
     single = [retriever.retrieve(m) for m in messages]
     assert [r.top.entry.id for r in batch] == [r.top.entry.id for r in single]
     assert [r.top.score for r in batch] == pytest.approx([r.top.score for r in single], abs=1e-3)
+
+
+@pytest.mark.parametrize(
+    ("message", "intent"),
+    [("thanks, that's sorted it", "thanks"), ("can I talk to someone about this", "human_agent")],
+)
+def test_thanks_and_asking_for_a_person_are_never_follow_ups(retriever, message, intent):
+    result = retriever.retrieve(message, ["how long does a card take to arrive?"])
+    assert not result.used_history
+    assert result.top.intent == intent

@@ -1,0 +1,44 @@
+"""Scam signals: the typologies of authorised push-payment fraud in a customer's own
+words, and ordinary messages that share their words."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.risk import ScamSignals
+from knowledge.retriever import Retrieval
+
+NOTHING_ROUTED = Retrieval("", (), True, 0.0)
+
+SCAMS = {
+    "instructed": "An officer rang and said I need to withdraw two grand and keep it at home",
+    "secrecy": "She told me not to tell the cashier what the money is for",
+    "courier": "a courier is coming round tonight to collect my card for the investigation",
+    "holding_account": "They want everything moved to a holding account until it's sorted",
+    "on_the_line": "he's still on the line waiting for me to read the numbers out",
+    "release_fee": "the platform says I have to pay a release fee before I can withdraw profits",
+    "romance": "I met him on a dating app last year and now he needs a loan for his visa",
+    "new_number": "text from my son on a new number asking me to send 300 to a friend of his",
+    "phishing_link": "I tapped the link in the text about my parcel and typed my card in",
+    "purchase": "the seller on the marketplace has blocked me and the sofa never came",
+    "overpayment": "they say they paid me too much by mistake and I should send it back",
+}
+ORDINARY = [
+    "How long does it take to send money to Spain?",
+    "I want to withdraw cash abroad, is there a fee?",
+    "My parcel from you with the new card hasn't arrived",
+    "Can I open a savings account for my son?",
+    "What's the daily limit for taking out cash?",
+    "I paid my plumber by bank transfer, can I see when it arrived?",
+]
+
+
+@pytest.mark.parametrize(("signal", "message"), SCAMS.items())
+def test_each_typology_is_a_scam_signal(signal, message):
+    risk = ScamSignals().assess(message, NOTHING_ROUTED)
+    assert risk.scam and signal in risk.signals
+
+
+@pytest.mark.parametrize("message", ORDINARY)
+def test_ordinary_banking_raises_no_signal(message):
+    assert not ScamSignals().assess(message, NOTHING_ROUTED).scam
