@@ -9,7 +9,8 @@ PATTERNS = [
     # Overriding the instructions.
     r"\b(ignore|disregard|forget|override|bypass|skip|set\s+aside|drop|abandon)\b.{0,40}"
     r"\b(instruction|rule|prompt|guideline|polic|restriction|directive|direction|programming"
-    r"|above|previous|prior|earlier)",
+    r"|(everything|all|anything)\s+(above|before|previous|prior|earlier)|above\b|(previous|prior"
+    r"|earlier)\s+(message|context|conversation|guidance|command|setting|order|text))",
     r"\b(instructions|directions|rules|guidelines)\b.{0,30}\b(are|is)\s+(now\s+)?"
     r"(cancel+ed|void|null|revoked|lifted|suspended|over)",
     r"\b(instructions|directions|rules|guidelines)\s+(you\s+(were|have\s+been)\s+given|you\s+got"
@@ -20,7 +21,8 @@ PATTERNS = [
     r"\b(print|reveal|show|display|repeat|output|tell|give|share|leak|dump|recite|spell|write|"
     r"summari[sz]e|list|quote)\b.{0,30}\b(your|the)\b.{0,20}\b(prompt|instructions|rules|"
     r"guidelines|configuration|directives)\b",
-    r"\b(what|which)\s+(are|were|is)\s+your\s+(instructions|rules|guidelines|prompt|directives)\b",
+    r"\b(what|which)\s+(are|were|is)\s+your\s+(instructions|rules|guidelines|prompt|directives)\b"
+    r"(?!\s+(for|on|about|regarding|around|when|if)\b)",
     r"\b(rules|instructions)\s+you'?ve\s+been\s+given\b",
     r"\bwhat\s+(were|was)\s+you\s+(told|given|instructed)\b",
     r"\b(everything|all\s+the\s+text|the\s+text|text)\b.{0,25}\b(above|before)\s+(this|my|the)\b",

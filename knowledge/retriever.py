@@ -78,7 +78,7 @@ class Retriever:
         corpus: Corpus,
         calibration: Calibration,
         max_hits: int = 5,
-        follow_up_weight: float = 0.6,
+        follow_up_weight: float = 1.5,
         standalone_confidence: float = 0.9,
         follow_up_confidence: float = 0.5,
     ):
@@ -90,6 +90,9 @@ class Retriever:
         self.standalone_confidence = standalone_confidence
         self.follow_up_confidence = follow_up_confidence
         self._entry_vectors = _entry_vectors_by_intent(index)
+        self._entry_words = {
+            entry.id: content_words(f"{entry.title} {entry.answer}") for entry in corpus.entries
+        }
 
     @property
     def model_id(self) -> str:
@@ -180,7 +183,7 @@ class Retriever:
         ranked = sorted(votes.items(), key=lambda item: item[1], reverse=True)
         hits = []
         for intent, vote in ranked[: self.max_hits]:
-            chosen = self._closest_entry(intent, vector)
+            chosen = self._closest_entry(intent, vector, text)
             if chosen is None:
                 continue
             hits.append(Hit(chosen, round(vote / total, 4), round(best_similarity[intent], 4)))
@@ -195,14 +198,33 @@ class Retriever:
 
     def best_entry(self, intent: str, message: str) -> FaqEntry | None:
         """The entry of ``intent`` closest to ``message``, whatever the routing said."""
-        return self._closest_entry(intent, self.store.embedding_function.encode([message])[0])
+        vector = self.store.embedding_function.encode([message])[0]
+        return self._closest_entry(intent, vector, message)
 
-    def _closest_entry(self, intent: str, vector: np.ndarray) -> FaqEntry | None:
-        """The intent's FAQ entry most similar to the query (intents may have several)."""
+    def _closest_entry(self, intent: str, vector: np.ndarray, text: str) -> FaqEntry | None:
+        """The intent's FAQ entry most similar to the query (intents may have several).
+        The routing encoder gathers an intent's messages together, so among its entries
+        the words the message shares with each entry's title and answer also count."""
         if intent not in self._entry_vectors:
             return None
         ids, matrix = self._entry_vectors[intent]
-        return self.corpus.by_id[ids[int(np.argmax(matrix @ vector))]]
+        if len(ids) == 1:
+            return self.corpus.by_id[ids[0]]
+        words = content_words(text)
+        scores = [
+            similarity + SHARED_WORD_WEIGHT * len(words & self._entry_words[entry_id])
+            for entry_id, similarity in zip(ids, matrix @ vector, strict=True)
+        ]
+        return self.corpus.by_id[ids[int(np.argmax(scores))]]
+
+
+SHARED_WORD_WEIGHT = 0.05
+WORD = re.compile(r"[a-z]{4,}")
+
+
+def content_words(text: str) -> frozenset[str]:
+    """The words of four letters or more: a rough cut of the words that carry meaning."""
+    return frozenset(WORD.findall(text.lower()))
 
 
 CONVERSATIONAL = frozenset({"greeting", "thanks", "goodbye", "human_agent"})

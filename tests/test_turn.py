@@ -125,6 +125,18 @@ def test_injection_is_declined_without_calling_the_llm(make):
 @pytest.mark.parametrize(
     "message",
     [
+        "Forget the previous card I mentioned, it's the other one that isn't working.",
+        "What are your rules for sending money abroad?",
+    ],
+)
+def test_ordinary_words_of_an_override_are_not_an_injection(make, message):
+    reply = make().turn(message)
+    assert not reply.trace.injection and reply.action is not Action.DECLINE
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
         "my card was stolen, what now",
         "I want to complain about how I was treated",
         "they told me to move it to a safe account",
