@@ -183,6 +183,12 @@ def ratio(hits: int, total: int) -> float | None:
     return round(hits / total, 4) if total else None
 
 
+def macro_f1(gold: list[str], predicted: list[str]) -> float:
+    """Macro-F1 over the labels the gold side uses."""
+    score = f1_score(gold, predicted, labels=sorted(set(gold)), average="macro", zero_division=0)
+    return round(float(score), 4)
+
+
 def precision_recall(pairs: list[tuple[bool, bool]]) -> tuple[float | None, float | None]:
     """(expected, got) pairs -> precision and recall of ``got``."""
     true_positive = sum(e and g for e, g in pairs)
@@ -227,22 +233,7 @@ def metrics(services: Services, results: list[TurnResult], dialogues: int) -> di
         "emotion_accuracy": ratio(
             sum(t == g for t, g in zip(emotions_true, emotions_got, strict=True)), len(with_emotion)
         ),
-        "emotion_macro_f1": (
-            round(
-                float(
-                    f1_score(
-                        emotions_true,
-                        emotions_got,
-                        labels=sorted(set(emotions_true)),
-                        average="macro",
-                        zero_division=0,
-                    )
-                ),
-                4,
-            )
-            if with_emotion
-            else None
-        ),
+        "emotion_macro_f1": macro_f1(emotions_true, emotions_got) if with_emotion else None,
         "action_accuracy": ratio(
             sum(str(r.reply.action) == r.expect["action"] for r in with_action), len(with_action)
         ),

@@ -16,34 +16,19 @@ HEADLINES = [
     ("routing top-1 accuracy (Banking77 test)", "routing.top1", ">= 0.945"),
     ("routing p50 latency ms", "routing.p50_ms", "<= 15"),
     ("routing out-of-scope no-match", "routing.out_of_scope_no_match", ""),
-    ("held-out messages: intent accuracy", "understanding.messages.intent_accuracy", ">= 0.92"),
-    (
-        "held-out messages: in-scope wrongly declined",
-        "understanding.messages.in_scope_wrongly_declined",
-        "<= 0.03",
-    ),
-    (
-        "held-out messages: out-of-domain declined",
-        "understanding.messages.out_of_domain_declined",
-        ">= 0.97",
-    ),
-    ("held-out messages: emotion accuracy", "understanding.messages.emotion_accuracy", ">= 0.75"),
-    ("held-out messages: emotion macro-F1", "understanding.messages.emotion_macro_f1", ">= 0.70"),
-    ("held-out dialogues: intent accuracy", "understanding.dialogues.intent_accuracy", ">= 0.90"),
-    (
-        "held-out dialogues: escalation precision",
-        "understanding.dialogues.escalation_precision",
-        ">= 0.90",
-    ),
-    (
-        "held-out dialogues: escalation recall",
-        "understanding.dialogues.escalation_recall",
-        ">= 0.95",
-    ),
-    (
-        "held-out dialogues: scam-warning recall",
-        "understanding.dialogues.scam_warning_recall",
-        ">= 0.95",
+    *(
+        (f"held-out {part}: {name.replace('_', ' ')}", f"understanding.{part}.{name}", target)
+        for part, name, target in (
+            ("messages", "intent_accuracy", ">= 0.92"),
+            ("messages", "in_scope_wrongly_declined", "<= 0.03"),
+            ("messages", "out_of_domain_declined", ">= 0.97"),
+            ("messages", "emotion_accuracy", ">= 0.75"),
+            ("messages", "emotion_macro_f1", ">= 0.70"),
+            ("dialogues", "intent_accuracy", ">= 0.90"),
+            ("dialogues", "escalation_precision", ">= 0.90"),
+            ("dialogues", "escalation_recall", ">= 0.95"),
+            ("dialogues", "scam_warning_recall", ">= 0.95"),
+        )
     ),
     ("emotion macro-F1 (GoEmotions, 6 labels)", "emotion.macro_f1", ">= 0.65"),
     ("emotion p50 latency ms", "emotion.p50_ms", "<= 10"),

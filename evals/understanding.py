@@ -6,8 +6,8 @@ declined, out-of-domain messages declined, small talk recognised, emotion accura
 macro-F1, the latency of a whole turn (p50, p95) and of each stage. Dialogues, one
 session each: intent accuracy on every turn and on later turns (follow-ups and topic
 switches), escalation precision and recall, requests for a person honoured,
-scam-warning recall. Replies are written by the
-extractive writer unless asked otherwise: routing and emotion do not depend on it.
+scam-warning recall. Replies are written by the extractive writer unless asked
+otherwise: routing and emotion do not depend on it.
 """
 
 from __future__ import annotations
@@ -16,20 +16,19 @@ import json
 import statistics
 import time
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from sklearn.metrics import f1_score
 from tqdm import tqdm
 
 from bot.reply import Reply
 from bot.settings import Settings
-from bot.types import EMOTIONS, Action
+from bot.types import Action
 from evals import EVAL_DATA
 from evals.measure import machine, percentile_ms
 from evals.scripts import load_dialogues
-from evals.suite import TurnResult, metrics, run_dialogues
+from evals.suite import macro_f1, metrics, ratio, run_dialogues
 from ui.services import Services, build_services
 
 HELDOUT = EVAL_DATA / "heldout"
@@ -49,16 +48,6 @@ def read_messages(path: Path = HELDOUT / "messages.jsonl") -> list[LabelledMessa
     return [LabelledMessage(**row) for row in rows]
 
 
-def share(hits: int, total: int) -> float | None:
-    return round(hits / total, 4) if total else None
-
-
-def macro_f1(gold: list[str], predicted: list[str]) -> float:
-    labels = [label for label in EMOTIONS if label in gold]
-    score = f1_score(gold, predicted, labels=labels, average="macro", zero_division=0)
-    return round(float(score), 4)
-
-
 def single_messages(services: Services, messages: list[LabelledMessage]) -> dict:
     """Every message alone, in its own session."""
     run = uuid.uuid4().hex[:8]
@@ -75,22 +64,22 @@ def single_messages(services: Services, messages: list[LabelledMessage]) -> dict
     got = [r.emotion.label for r in replies]
     return {
         "n": len(messages),
-        "intent_accuracy": share(sum(r.intent == m.intent for m, r in pairs), len(pairs)),
-        "in_scope_intent_accuracy": share(
+        "intent_accuracy": ratio(sum(r.intent == m.intent for m, r in pairs), len(pairs)),
+        "in_scope_intent_accuracy": ratio(
             sum(r.intent == m.intent for m, r in in_scope), len(in_scope)
         ),
-        "in_scope_wrongly_declined": share(
+        "in_scope_wrongly_declined": ratio(
             sum(r.action is Action.DECLINE for _, r in in_scope), len(in_scope)
         ),
-        "small_talk_recognised": share(
+        "small_talk_recognised": ratio(
             sum(r.intent == m.intent for m, r in small_talk), len(small_talk)
         ),
-        "out_of_domain_declined": share(
+        "out_of_domain_declined": ratio(
             sum(r.action is Action.DECLINE for _, r in outside), len(outside)
         ),
-        "emotion_accuracy": share(sum(g == p for g, p in zip(gold, got, strict=True)), len(gold)),
+        "emotion_accuracy": ratio(sum(g == p for g, p in zip(gold, got, strict=True)), len(gold)),
         "emotion_macro_f1": macro_f1(gold, got),
-        "emotion_predicted": dict(sorted(_count(got).items())),
+        "emotion_predicted": dict(sorted(Counter(got).items())),
         "p50_ms": percentile_ms(seconds, 50),
         "p95_ms": percentile_ms(seconds, 95),
         "stage_p50_ms": stage_medians(replies),
@@ -117,10 +106,12 @@ def conversations(services: Services, folder: Path = HELDOUT / "dialogues") -> d
         "n_dialogues": suite["n_dialogues"],
         "n_turns": suite["n_turns"],
         "intent_accuracy": suite["intent_accuracy"],
-        "later_turn_intent_accuracy": share(_right(later), len(later)),
+        "later_turn_intent_accuracy": ratio(
+            sum(r.reply.intent == r.expected_intent for r in later), len(later)
+        ),
         "escalation_precision": suite["escalation_precision"],
         "escalation_recall": suite["escalation_recall"],
-        "person_requests_honoured": share(sum(r.reply.escalate for r in person), len(person)),
+        "person_requests_honoured": ratio(sum(r.reply.escalate for r in person), len(person)),
         "person_requests": len(person),
         "scam_warning_recall": suite["scam_warning_recall"],
         "scam_warning_precision": suite["scam_warning_precision"],
@@ -129,17 +120,6 @@ def conversations(services: Services, folder: Path = HELDOUT / "dialogues") -> d
         "emotion_macro_f1": suite["emotion_macro_f1"],
         "turn_p50_ms": suite["latency_p50_ms"],
     }
-
-
-def _right(results: list[TurnResult]) -> int:
-    return sum(r.reply.intent == r.expected_intent for r in results)
-
-
-def _count(labels: list[str]) -> dict[str, int]:
-    counts: dict[str, int] = defaultdict(int)
-    for label in labels:
-        counts[label] += 1
-    return counts
 
 
 def run(settings: Settings, limit: int | None = None, writer: str = "extractive") -> dict:
@@ -151,12 +131,11 @@ def run(settings: Settings, limit: int | None = None, writer: str = "extractive"
     services = build_services(settings.model_copy(update={"database_url": f"sqlite:///{scratch}"}))
     messages = read_messages()[:limit]
     started = time.perf_counter()
-    report = {
+    singles, dialogues = single_messages(services, messages), conversations(services)
+    return {
         "writer": settings.llm,
-        "messages": single_messages(services, messages),
-        "dialogues": conversations(services),
-        "seconds": None,
+        "messages": singles,
+        "dialogues": dialogues,
+        "seconds": round(time.perf_counter() - started, 1),
         "machine": machine(),
     }
-    report["seconds"] = round(time.perf_counter() - started, 1)
-    return report
