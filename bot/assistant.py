@@ -24,7 +24,7 @@ from bot.decide import Policy
 from bot.emotion import EmotionModel
 from bot.events import Token
 from bot.llm import backend_name
-from bot.protocols import Redactor, Retriever
+from bot.protocols import AttackScreen, Redactor, Retriever
 from bot.reply import Reply
 from bot.risk import RiskModel
 from bot.store import Store, StoreUnavailableError
@@ -57,6 +57,7 @@ class Assistant:
         corpus: Corpus,
         retriever: Retriever,
         redactor: Redactor,
+        screen: AttackScreen,
         emotion: EmotionModel,
         risk: RiskModel,
         llm: BaseChatModel | None,
@@ -66,6 +67,7 @@ class Assistant:
         self.corpus = corpus
         self.retriever = retriever
         self.redactor = redactor
+        self.screen = screen
         self.emotion = emotion
         self.risk = risk
         self.llm = llm
@@ -81,7 +83,7 @@ class Assistant:
         return [
             stages.Hygiene(self.config.max_message_chars),
             stages.Redact(self.redactor),
-            stages.Screen(),
+            stages.Screen(self.screen),
             stages.Feel(self.emotion),
             stages.Retrieve(self.retriever),
             stages.Assess(self.risk),

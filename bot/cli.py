@@ -231,6 +231,31 @@ def export(
         typer.echo(text)
 
 
+@app.command()
+def purge(
+    older_than: Annotated[
+        float | None,
+        typer.Option(help="Purge conversation text older than DAYS (TELLER_RETENTION_DAYS)."),
+    ] = None,
+) -> None:
+    """Purge old conversation text (keeping the masked audit) and old reply audio."""
+    from datetime import timedelta
+
+    from bot.retention import clean
+    from bot.store import Store
+
+    config = settings()
+    days = config.retention_days if older_than is None else older_than
+    if days < 0:
+        raise fail("--older-than must be 0 or more days")
+    done = clean(Store(config.database), config, timedelta(days=days))
+    typer.echo(
+        f"Purged the text of {done.purged.turns} turns in {done.purged.conversations} "
+        f"conversations and {done.purged.tickets} tickets older than {days:g} days; "
+        f"deleted {done.files} reply audio and upload files."
+    )
+
+
 @train_app.command("routing")
 def train_routing(
     epochs: Annotated[int, typer.Option(help="Passes over the training data.")] = 4,
@@ -263,6 +288,25 @@ def train_emotion_bank(seed: Annotated[int, typer.Option(help="Random seed.")] =
     from bot.emotion_training import adapt_to_bank
 
     typer.echo(json.dumps(adapt_to_bank(seed=seed), indent=2))
+
+
+@train_app.command("injection")
+def train_injection(seed: Annotated[int, typer.Option(help="Random seed.")] = 13) -> None:
+    """Train the prompt-injection screen and write it next to the code (seconds)."""
+    from bot.injection import MODEL
+    from bot.injection_training import train
+
+    trained = train(seed=seed)
+    trained.screen.save(MODEL)
+    report = {
+        "model": str(MODEL),
+        "threshold": round(trained.screen.threshold, 4),
+        "dev_recall": trained.dev_recall,
+        "dev_bank_false_positives": trained.dev_bank_false_positives,
+        "dev_other_false_positives": trained.dev_other_false_positives,
+        "examples": {f"{source} {label}": n for (source, label), n in trained.examples.items()},
+    }
+    typer.echo(json.dumps(report, indent=2))
 
 
 def main() -> None:

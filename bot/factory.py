@@ -59,7 +59,9 @@ def turn_config(settings: Settings) -> TurnConfig:
             angry_streak=settings.angry_streak,
             angry_intensity=settings.angry_intensity,
         ),
-        writer=WriterConfig(timeout_s=settings.llm_timeout_s),
+        writer=WriterConfig(
+            timeout_s=settings.llm_timeout_s, first_token_s=settings.llm_first_token_s
+        ),
     )
 
 
@@ -67,6 +69,7 @@ def build_assistant(settings: Settings) -> Assistant:
     """Everything a turn needs, from settings. An unavailable LLM means extractive replies."""
     from bot.emotion import TrainedEmotion
     from bot.gguf import ModelFilesError
+    from bot.injection import InjectionScreen
     from bot.llm import LLMUnavailableError, chat_model
     from bot.redact import Redactor
     from bot.risk import ScamSignals
@@ -79,13 +82,15 @@ def build_assistant(settings: Settings) -> Assistant:
         log.warning("LLM unavailable, answering with approved texts only: %s", error)
         llm = None
     retriever = build_retriever(settings, corpus)
+    redactor = Redactor(settings.home / "spacy-blank-en")
     return Assistant(
         config=turn_config(settings),
         corpus=corpus,
         retriever=retriever,
-        redactor=Redactor(settings.home / "spacy-blank-en"),
+        redactor=redactor,
+        screen=InjectionScreen.load(),
         emotion=TrainedEmotion(threads=settings.torch_threads),
         risk=ScamSignals(min_vote=retriever.calibration.min_confidence),
         llm=llm,
-        store=Store(settings.database),
+        store=Store(settings.database, mask=redactor.mask),
     )

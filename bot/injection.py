@@ -1,73 +1,158 @@
 """Prompt-injection screening: attempts to override, reveal or role-play around the
-assistant's instructions are declined before retrieval or generation."""
+assistant's instructions are declined before retrieval or generation.
+
+The screen is learned (:mod:`bot.injection_training` trains it): a logistic regression
+over hashed character and word n-grams, so it reads any language written in letters
+and needs no vocabulary file. Before scoring, the text is normalised the way attackers
+obfuscate it (zero-width characters, homoglyphs, l33t, s p a c e d or dotted letters)
+and every payload it carries encoded (base64, hex, ROT13, reversed) is scored too; the
+highest score decides. A customer quoting a fraudster is not refused: the scam check
+comes first (:func:`bot.decide.decide`).
+"""
 
 from __future__ import annotations
 
+import base64
+import binascii
+import codecs
 import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
 
-PATTERNS = [
-    # Overriding the instructions.
-    r"\b(ignore|disregard|forget|override|bypass|skip|set\s+aside|drop|abandon)\b.{0,40}"
-    r"\b(instruction|rule|prompt|guideline|polic|restriction|directive|direction|programming"
-    r"|(everything|all|anything)\s+(above|before|previous|prior|earlier)|above\b|(previous|prior"
-    r"|earlier)\s+(message|context|conversation|guidance|command|setting|order|text))",
-    r"\b(instructions|directions|rules|guidelines)\b.{0,30}\b(are|is)\s+(now\s+)?"
-    r"(cancel+ed|void|null|revoked|lifted|suspended|over)",
-    r"\b(instructions|directions|rules|guidelines)\s+(you\s+(were|have\s+been)\s+given|you\s+got"
-    r"|you'?ve\s+been\s+given)",
-    r"\bstop\s+being\s+(a|an|the)\b",
-    # Extracting the prompt.
-    r"\b(system|hidden|initial|original|developer|secret)\s+(prompt|message|instruction|rule|note)s?\b",
-    r"\b(print|reveal|show|display|repeat|output|tell|give|share|leak|dump|recite|spell|write|"
-    r"summari[sz]e|list|quote)\b.{0,30}\b(your|the)\b.{0,20}\b(prompt|instructions|rules|"
-    r"guidelines|configuration|directives)\b",
-    r"\b(what|which)\s+(are|were|is)\s+your\s+(instructions|rules|guidelines|prompt|directives)\b"
-    r"(?!\s+(for|on|about|regarding|around|when|if)\b)",
-    r"\b(rules|instructions)\s+you'?ve\s+been\s+given\b",
-    r"\bwhat\s+(were|was)\s+you\s+(told|given|instructed)\b",
-    r"\b(everything|all\s+the\s+text|the\s+text|text)\b.{0,25}\b(above|before)\s+(this|my|the)\b",
-    r"\b(first|last|opening)\s+(sentence|line|words?)\s+of\s+your\b",
-    r"\b(translate|summari[sz]e|encode)\b.{0,20}\byour\s+(instructions|prompt|rules)\b",
-    # Role-play and persona switches.
-    r"\byou\s+are\s+(now|no\s+longer)\b",
-    r"\b(pretend|roleplay|role-play|role\s+play)\b.{0,25}\b(as|to\s+be|you\s+are|you'?re|like)\b",
-    r"\bact\s+as\s+(if|though|an?\s+(ai|assistant|model|chatbot|bot)|my\s+(late|dead|dear)"
-    r"|dan)\b",
-    r"\b(play\s+a\s+game|stay\s+in\s+character|in\s+character)\b",
-    r"\bimagine\s+(you'?re|you\s+are|that\s+you)\b",
-    r"\b(unrestricted|unfiltered|uncensored)\s+(ai|model|assistant|mode|version|bot)\b",
-    r"\b(jailbreak|jail-break|DAN|do\s+anything\s+now|developer\s+mode|god\s+mode|sudo\s+mode"
-    r"|maintenance\s+mode|debug\s+mode|admin\s+(mode|access))\b",
-    # Claims of authority over the assistant.
-    r"\b(switch|turn)\s+off\b.{0,30}\b(filters?|safety|checks|guard\w*|rules)\b",
-    r"\b(disable|remove)\b.{0,20}\b(filters?|safety|guard\w*|restrictions)\b",
-    r"\b(i'?m|i\s+am)\s+(your|one\s+of\s+the)\s+(developer|creator|engineer|programmer|admin)",
-    r"\b(engineers?|developers?|people)\s+who\s+(built|made|created|trained)\s+you\b",
-    # Markup pretending to be the system.
-    r"<\s*/?\s*(system|im_start|im_end|assistant)\s*>|\[/?INST\]|<\|im_start\|>",
-    r"#{2,}\s*system\b|\[\s*system\b|\"role\"\s*:\s*\"system\"|<\s*\w*override\w*\s*>",
-    # Changing policy, fees or promises by decree.
-    r"\bfrom\s+now\s+on\b.{0,40}\b(you|say|answer|respond|reply|tell)\b",
-    r"\bfor\s+the\s+rest\s+of\s+(this|the|our)\s+(chat|conversation|session)\b",
-    r"\b(new|updated|real)\s+(instructions|rules?|persona|role|bank\s+policy|policy)\b.{0,15}[:]",
-    r"\b(new|updated)\s+(bank\s+)?polic(y|ies)\b.{0,40}\b(all|every|now)\b",
-    r"\bupdate\s+your\s+(knowledge|instructions|rules|memory)\b",
-    r"\byou'?re\s+(now\s+)?allowed\s+to\b|\byou\s+are\s+(now\s+)?allowed\s+to\b",
-    r"\b(promise|guarantee)\s+me\b.{0,40}\b(refund|waive|zero|free|approve)",
-    r"\bno\s+(rules|restrictions|limits|filters)\b|\bnever\s+refuse\b",
-    r"\b(hypothetically|in\s+a\s+story|for\s+a\s+novel)\b.{0,60}\b(no\s+rules|without"
-    r"\s+restrictions|not\s+bound|could\s+say\s+anything|unfiltered)\b",
-]
-INJECTION = re.compile("|".join(f"(?:{p})" for p in PATTERNS), re.I | re.S)
+import numpy as np
+
+MODEL = Path(__file__).parent / "models" / "injection-screen.npz"
+FEATURES = 2**18
 
 DECLINE = (
     "I can't change how I work or share my internal instructions, but I'm happy to help "
     "with your banking: cards, payments, transfers, your account, savings or loans."
 )
 
+# Latin letters that Cyrillic and Greek ones imitate; folded only inside words that
+# mix scripts, so Russian or Greek written as such is left alone.
+HOMOGLYPHS = str.maketrans(
+    "аАвВсСеЕёҺһіІјЈкКмМнНоОрРѕЅтТуУхХԁɡӏαΑβΒεΕζΖηΗιΙκΚμΜνΝοΟρΡτΤυΥχΧ",
+    "aABBcCeEeHhiIjJkKmMHHoOpPsSTTyYxXdgIaABBeEZZnHiIkKMMvNoOpPTTuYxX",
+)
+LEET = str.maketrans("013457@$!|", "oieastasil")
+INVISIBLE = re.compile(
+    r"[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f"
+    r"\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]"
+)
+MIXED_SCRIPT = re.compile(r"\w*(?:[a-zA-Z][^\W\d_a-zA-Z]|[^\W\d_a-zA-Z][a-zA-Z])\w*")
+LEET_WORD = re.compile(r"\b(?=\w*[a-z])(?=[\w@$!|]*[0134579@$!|])[\w@$!|]{3,}\b", re.I)
+SPACED = re.compile(r"\b(?:\w[ .\-_*·]){3,}\w\b")
+INNER_MARK = re.compile(r"(?<=[a-z])[.\-_*·'](?=[a-z])", re.I)
+BASE64 = re.compile(r"[A-Za-z0-9+/]{16,}={0,2}")
+HEX = re.compile(r"\b(?:[0-9a-fA-F]{2}[\s:]?){8,}")
 
-def is_injection(text: str) -> bool:
-    return INJECTION.search(text) is not None
+
+def normalise(text: str) -> str:
+    """``text`` as an attacker meant it to be read: NFKC, no invisible characters,
+    homoglyphs folded, l33t read as letters, spaced and dotted letters joined."""
+    text = unicodedata.normalize("NFKC", text)
+    text = INVISIBLE.sub("", text)
+    text = MIXED_SCRIPT.sub(lambda m: m.group().translate(HOMOGLYPHS), text)
+    text = SPACED.sub(lambda m: re.sub(r"[ .\-_*·]", "", m.group()), text)
+    text = LEET_WORD.sub(lambda m: m.group().translate(LEET), text)
+    return INNER_MARK.sub("", text).lower()
+
+
+def readable(data: bytes) -> str | None:
+    """``data`` as text if it reads as words, else None."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    letters = sum(ch.isalpha() or ch.isspace() for ch in text)
+    return text if len(text) >= 8 and letters / len(text) > 0.8 else None
+
+
+def decoded_payloads(text: str) -> list[str]:
+    """Whatever the message carries encoded: base64, hex, ROT13, reversed."""
+    found = []
+    for token in BASE64.findall(text):
+        try:
+            found.append(readable(base64.b64decode(token + "=" * (-len(token) % 4))))
+        except (binascii.Error, ValueError):
+            continue
+    for run in HEX.findall(text):
+        try:
+            found.append(readable(bytes.fromhex(re.sub(r"[\s:]", "", run))))
+        except ValueError:
+            continue
+    lowered = text.lower()
+    if re.search(r"rot\s*-?\s*13|caesar|rotate", lowered):
+        found.append(codecs.decode(text, "rot13"))
+    if "revers" in lowered or "backwards" in lowered:
+        found.append(text[::-1])
+    return [payload for payload in found if payload]
+
+
+SENTENCE_BREAK = re.compile(r"(?<=[.!?;:])\s+|\n+|\s+(?=(?:btw|by the way|also|p\.?s\.?)\b)", re.I)
+
+
+def views(text: str) -> list[str]:
+    """Every reading of ``text`` the screen scores: the whole, each of its sentences
+    (an attack tacked onto a real question), and each encoded payload."""
+    parts = [part for part in SENTENCE_BREAK.split(text) if len(part) > 12]
+    readings = [text, *(parts if len(parts) > 1 else []), *decoded_payloads(text)]
+    return [normalise(reading) for reading in readings]
+
+
+class Features:
+    """Hashed character (2-5, within words) and word (1-2) n-grams, L2-normalised."""
+
+    @cached_property
+    def vectorizers(self):
+        from sklearn.feature_extraction.text import HashingVectorizer
+
+        common = {"n_features": FEATURES, "alternate_sign": False, "lowercase": False}
+        return (
+            HashingVectorizer(analyzer="char_wb", ngram_range=(2, 5), **common),
+            HashingVectorizer(analyzer="word", ngram_range=(1, 2), **common),
+        )
+
+    def transform(self, texts: list[str]):
+        from scipy.sparse import hstack
+
+        return hstack([v.transform(texts) for v in self.vectorizers]).tocsr()
+
+
+@dataclass(frozen=True)
+class InjectionScreen:
+    weights: np.ndarray  # one per feature
+    bias: float
+    threshold: float  # an attack at or above this probability
+
+    @classmethod
+    def load(cls, path: Path = MODEL) -> InjectionScreen:
+        with np.load(path) as data:
+            return cls(data["weights"], float(data["bias"]), float(data["threshold"]))
+
+    def save(self, path: Path) -> None:
+        np.savez_compressed(path, weights=self.weights, bias=self.bias, threshold=self.threshold)
+
+    def scores(self, texts: list[str]) -> np.ndarray:
+        """The attack probability of each text (the highest over its readings)."""
+        readings = [views(text) for text in texts]
+        flat = [view for group in readings for view in group]
+        logits = FEATURE_SPACE.transform(flat) @ self.weights + self.bias
+        probabilities = 1 / (1 + np.exp(-logits))
+        out, start = [], 0
+        for group in readings:
+            out.append(probabilities[start : start + len(group)].max())
+            start += len(group)
+        return np.array(out)
+
+    def is_attack(self, text: str) -> bool:
+        return bool(self.scores([text])[0] >= self.threshold)
+
+
+FEATURE_SPACE = Features()
 
 
 def leaks_prompt(reply: str, system_prompt: str, window: int = 40) -> bool:

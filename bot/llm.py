@@ -26,6 +26,7 @@ def chat_model(settings: Settings) -> BaseChatModel | None:
     if settings.llm == "extractive":
         return None
     if settings.llm == "openai":
+        import httpx
         from langchain_openai import ChatOpenAI
 
         return ChatOpenAI(
@@ -34,7 +35,9 @@ def chat_model(settings: Settings) -> BaseChatModel | None:
             api_key=settings.llm_api_key.get_secret_value(),
             temperature=settings.llm_temperature,
             max_tokens=settings.llm_max_tokens,
-            timeout=settings.llm_timeout_s,
+            timeout=httpx.Timeout(
+                settings.llm_timeout_s, connect=5.0, read=settings.llm_first_token_s
+            ),
             max_retries=0,
             streaming=True,
         )

@@ -25,6 +25,14 @@ class Retriever(Protocol):
 class Redactor(Protocol):
     def redact(self, text: str) -> Redaction: ...
 
+    def mask(self, text: str) -> str: ...
+
+
+class AttackScreen(Protocol):
+    def is_attack(self, text: str) -> bool:
+        """Whether ``text`` tries to override, reveal or role-play around Teller's rules."""
+        ...
+
 
 class Listener(Protocol):
     def listen(self, recording: bytes | Path) -> Transcript:

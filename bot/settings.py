@@ -52,6 +52,9 @@ class Settings(BaseSettings):
         16, ge=8, le=1024, description="Token cap of the LLM's answer (sentence numbers)."
     )
     llm_timeout_s: float = Field(30.0, gt=0, description="Give up on the LLM after this.")
+    llm_first_token_s: float = Field(
+        10.0, gt=0, description="Give up on the LLM if it has not begun after this."
+    )
     llm_context: int = Field(4096, ge=512, description="Embedded model context window.")
     llm_threads: int = Field(2, ge=1, description="CPU threads for the embedded model.")
     llm_seed: int = Field(7, description="Sampling seed of the embedded model.")
@@ -79,11 +82,36 @@ class Settings(BaseSettings):
     max_failures: int = Field(2, ge=1, description="Unhelped turns in a row before handoff.")
     angry_streak: int = Field(2, ge=1, description="Angry turns in a row before handoff.")
     angry_intensity: float = Field(0.9, ge=0, le=1, description="Hand over at once above this.")
+    session_secret: SecretStr | None = Field(
+        None, description="Key that signs session ids (default: a key kept in home)."
+    )
+    session_idle_minutes: float = Field(
+        30.0, gt=0, description="A conversation idle this long cannot be continued."
+    )
+    retention_days: float = Field(
+        90.0, gt=0, description="Conversation text older than this is purged; the audit stays."
+    )
+    reply_audio_hours: float = Field(
+        24.0, gt=0, description="Spoken replies and uploads are deleted after this."
+    )
+    login_rate_per_minute: int = Field(10, ge=1, description="Console login tries a minute.")
+    login_max_failures: int = Field(5, ge=1, description="Failed console logins before lockout.")
+    login_lockout_minutes: float = Field(15.0, gt=0, description="Console lockout length.")
 
     @property
     def index_dir(self) -> Path:
         name = self.encoder if self.encoder in ("finetuned", "base") else "custom"
         return self.home / "index" / name
+
+    @property
+    def replies_dir(self) -> Path:
+        """Spoken replies, deleted after ``reply_audio_hours``."""
+        return self.home / "replies"
+
+    @property
+    def uploads_dir(self) -> Path:
+        """The web app's upload cache (recordings), deleted like replies."""
+        return self.home / "uploads"
 
     @property
     def models_dir(self) -> Path:

@@ -17,9 +17,8 @@ from bot.emotion import CALM_LABELS, EmotionModel
 from bot.events import Token
 from bot.handoff import already_handed_over, build_ticket, handoff_notice
 from bot.history import PastTurn, memory_of, reference_in_force
-from bot.injection import is_injection
 from bot.inputs import InputRejected, clean_message, has_words
-from bot.protocols import Redactor, Retriever
+from bot.protocols import AttackScreen, Redactor, Retriever
 from bot.risk import RiskModel
 from bot.signals import read_requests
 from bot.support import SupportChecker
@@ -65,15 +64,19 @@ class Redact(Stage):
         )
 
 
+@dataclass(frozen=True)
 class Screen(Stage):
     """Prompt-injection screen, and what the customer asks of the conversation (a
     person; saying Teller is not helping)."""
 
+    screen: AttackScreen
     name: ClassVar[str] = "screen"
 
     def run(self, state: TurnState) -> TurnState:
         message = state.trace.message
-        return state.traced(injection=is_injection(message), requests=read_requests(message))
+        return state.traced(
+            injection=self.screen.is_attack(message), requests=read_requests(message)
+        )
 
 
 FRUSTRATED = 0.5  # the intensity given to a calm-worded "that doesn't help"

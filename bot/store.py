@@ -2,6 +2,11 @@
 
 SQLite by default (WAL journal, one transaction per turn, so a process killed mid-turn
 leaves every earlier turn intact); any SQLAlchemy URL (PostgreSQL) when scaled out.
+
+Writing a turn is the one boundary where personal data could land, so every text field
+of it (customer text, reply, the whole audit trace with transcripts, prompts and raw LLM
+output, the ticket) passes through the store's ``mask`` first. A store opened without a
+mask can read but refuses to write turns.
 """
 
 from __future__ import annotations
@@ -9,6 +14,8 @@ from __future__ import annotations
 import json
 import logging
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,6 +31,24 @@ log = logging.getLogger(__name__)
 
 class StoreUnavailableError(RuntimeError):
     """The database cannot be written or read; the message says why."""
+
+
+class UnmaskedWriteError(RuntimeError):
+    """A turn was written through a store that has no personal-data mask."""
+
+
+Mask = Callable[[str], str]
+
+
+def mask_json(value, mask: Mask):
+    """``value`` (a JSON-ready structure) with every string in it masked."""
+    if isinstance(value, str):
+        return mask(value)
+    if isinstance(value, dict):
+        return {key: mask_json(item, mask) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [mask_json(item, mask) for item in value]
+    return value
 
 
 class Base(DeclarativeBase):
@@ -82,8 +107,9 @@ class Ticket(Base):
 class Store:
     """All reads and writes of conversations, turns and tickets."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, mask: Mask | None = None):
         self.url = url
+        self.mask = mask
         if url.startswith("sqlite:///") and not url.startswith("sqlite:///file:"):
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         self.engine = create_engine(url)
@@ -104,13 +130,59 @@ class Store:
         with self._session() as session:
             return session.get(Conversation, conversation_id) is not None
 
+    def last_active(self, conversation_id: str) -> datetime | None:
+        """When the conversation last had a turn (or began); None if it does not exist."""
+        latest = (
+            select(func.max(TurnRow.created_at))
+            .where(TurnRow.conversation_id == conversation_id)
+            .scalar_subquery()
+        )
+        query = select(func.coalesce(latest, Conversation.created_at)).where(
+            Conversation.id == conversation_id
+        )
+        with self._session() as session:
+            found = session.scalar(query)
+        if isinstance(found, str):  # SQLite returns coalesce() results as text
+            found = datetime.fromisoformat(found)
+        return found.replace(tzinfo=found.tzinfo or UTC) if found else None
+
+    def purge(self, before: datetime) -> Purged:
+        """Remove the words of every conversation last active before ``before``: the
+        customer's and Teller's text, the trace and ticket transcripts. What an auditor
+        needs stays: when, the action, intent, emotion and why, cited entries, tickets."""
+        latest = (
+            select(TurnRow.conversation_id, func.max(TurnRow.created_at).label("last"))
+            .group_by(TurnRow.conversation_id)
+            .subquery()
+        )
+        stale = select(latest.c.conversation_id).where(latest.c.last < before.replace(tzinfo=None))
+        with self._session() as session:
+            turns = session.scalars(
+                select(TurnRow).where(
+                    TurnRow.conversation_id.in_(stale), TurnRow.customer_text != PURGED
+                )
+            ).all()
+            for row in turns:
+                row.customer_text = row.reply_text = PURGED
+                row.audit = audit_summary(row.audit)
+            tickets = session.scalars(
+                select(Ticket).where(Ticket.conversation_id.in_(stale), Ticket.summary != PURGED)
+            ).all()
+            for ticket in tickets:
+                ticket.summary, ticket.transcript = PURGED, []
+            return Purged(len({row.conversation_id for row in turns}), len(turns), len(tickets))
+
     def history(self, conversation_id: str) -> list[PastTurn]:
         with self._session() as session:
             query = select(TurnRow).where(TurnRow.conversation_id == conversation_id)
             return [past_turn(row) for row in session.scalars(query.order_by(TurnRow.position))]
 
     def add_turn(self, trace: TurnTrace) -> None:
-        """Store one turn (and its handoff ticket, if any) in one transaction."""
+        """Store one turn (and its handoff ticket, if any) in one transaction, every text
+        in it masked."""
+        if self.mask is None:
+            raise UnmaskedWriteError("this store was opened without a mask and cannot store turns")
+        mask = self.mask
         conversation_id = trace.session_id
         with self._session() as session:
             if session.get(Conversation, conversation_id) is None:
@@ -122,12 +194,12 @@ class Store:
                 TurnRow(
                     conversation_id=conversation_id,
                     position=position,
-                    customer_text=trace.message,
-                    reply_text=trace.answer,
+                    customer_text=mask(trace.message),
+                    reply_text=mask(trace.answer),
                     action=str(trace.action),
                     intent=trace.intent,
                     emotion=trace.emotion.label,
-                    audit=trace.to_json(),
+                    audit=mask_json(trace.to_json(), mask),
                 )
             )
             if trace.ticket is not None:
@@ -137,8 +209,8 @@ class Store:
                         conversation_id=conversation_id,
                         number=ticket.number,
                         reason=ticket.reason,
-                        summary=ticket.summary,
-                        transcript=[{"role": r, "text": t} for r, t in ticket.transcript],
+                        summary=mask(ticket.summary),
+                        transcript=[{"role": r, "text": mask(t)} for r, t in ticket.transcript],
                         emotions=list(ticket.emotions),
                     )
                 )
@@ -239,6 +311,34 @@ class _GuardedSession:
         return False
 
 
+PURGED = "[purged]"
+
+
+@dataclass(frozen=True)
+class Purged:
+    conversations: int
+    turns: int
+    tickets: int
+
+
+def audit_summary(audit: dict) -> dict:
+    """What an auditor keeps of a purged turn's trace: no words, only decisions."""
+    decision = audit.get("decision") or {}
+    return {
+        "purged": True,
+        "schema": audit.get("schema"),
+        "channel": audit.get("channel"),
+        "action": decision.get("action"),
+        "reason": decision.get("reason"),
+        "intent": decision.get("intent"),
+        "escalate_reason": decision.get("escalate_reason"),
+        "citations": [c.get("faq_id") for c in decision.get("citations", [])],
+        "pii": audit.get("pii", []),
+        "injection": audit.get("injection", False),
+        "scam_warning": bool((audit.get("risk") or {}).get("scam")),
+    }
+
+
 def past_turn(row: TurnRow) -> PastTurn:
     """A stored turn as the pipeline reads it; rows from an older Teller have no trace."""
     try:
@@ -264,6 +364,7 @@ def _sqlite_pragmas(connection, _record) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA secure_delete=ON")  # purged text is overwritten, not left in free pages
     cursor.execute("PRAGMA busy_timeout=2000")
     cursor.close()
 

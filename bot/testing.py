@@ -74,6 +74,9 @@ class DigitRedactor:
         masked, count = self.CARD.subn("[card number]", text)
         return Redaction(masked, ("CREDIT_CARD",) if count else ())
 
+    def mask(self, text: str) -> str:
+        return self.redact(text).text
+
 
 class KeywordEmotion:
     """``angry`` for messages with an angry word (intensity from '!'), else neutral."""

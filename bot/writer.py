@@ -19,6 +19,7 @@ from langchain_core.language_models import BaseChatModel
 from bot.events import Token
 from bot.history import PastTurn
 from bot.llm import grammar_kwargs
+from bot.llm_gate import LLMGate, LLMTimeout
 from bot.prompt import build_messages, selection_grammar, selection_prompt
 from bot.sentences import split_sentences
 from bot.support import SupportChecker
@@ -32,6 +33,7 @@ SELECTION = re.compile(r"[\d,\s]*")  # all a usable answer may hold
 @dataclass(frozen=True)
 class WriterConfig:
     timeout_s: float = 30.0  # give up and deliver the approved text
+    first_token_s: float = 10.0  # ... or sooner, if the model has not begun by then
     most_sentences: int = 3  # chosen sentences in a written reply
     most_spoken: int = 2  # ... and in a spoken one
 
@@ -90,6 +92,7 @@ class Writer:
         self.llm = llm
         self.backend = backend
         self.config = config
+        self.gate = LLMGate(config.first_token_s, config.timeout_s)
 
     def write(self, brief: Brief, entry_ids: tuple[str, ...], support: SupportChecker) -> Stream:
         """Stream the opening and the chosen sentences; return the text and its record."""
@@ -116,8 +119,9 @@ class Writer:
         if brief.opening:
             yield Token(brief.opening)
         grammar = grammar_kwargs(self.llm, selection_grammar(len(offered), most))
+        messages = build_messages(prompt)
         try:
-            for chunk in self.llm.stream(build_messages(prompt), **grammar):
+            for chunk in self.gate.stream(lambda: self.llm.stream(messages, **grammar)):
                 piece = chunk.content if isinstance(chunk.content, str) else ""
                 if not piece:
                     continue
@@ -129,9 +133,8 @@ class Writer:
                     attempt.verdicts.append(Verdict("format", False, "not sentence numbers"))
                     break
                 yield from deliver(complete_numbers(attempt.written, done=False))
-                if attempt.elapsed_ms() > self.config.timeout_s * 1000:
-                    attempt.verdicts.append(Verdict("time_limit", False, "timeout"))
-                    break
+        except LLMTimeout as late:
+            attempt.verdicts.append(Verdict("time_limit", False, f"timeout: {late}"))
         except Exception as error:  # any backend failure: approved sentences stand
             log.warning("LLM failed: %s", error)
             attempt.verdicts.append(Verdict("backend", False, f"llm error: {error}"))

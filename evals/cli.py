@@ -60,6 +60,22 @@ def injection(
 
 
 @app.command()
+def redteam(
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    pii_set: Annotated[
+        str, typer.Option(help="PII corpus: held_out (the measure) or development.")
+    ] = "held_out",
+) -> None:
+    """Personal data stored (scanning the database file), injection recall and false
+    positives, and session attacks refused."""
+    from evals import redteam as bench
+
+    if pii_set not in bench.PII_SETS:
+        raise typer.BadParameter(f"--pii-set must be one of {', '.join(bench.PII_SETS)}")
+    emit(bench.run(settings(), pii_set), as_json)
+
+
+@app.command()
 def emotion(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:

@@ -1,39 +1,80 @@
-"""The prompt-injection benchmark: screening recall and false positives on the
-development set and on a held-out set written independently of the screen; with
+"""The prompt-injection benchmark: the learned screen's recall and false positives on
+the development set and on held-out sets written independently of the screen and its
+training data, by technique and by kind of ordinary message; with
 ``--through-assistant``, every attack also goes through the whole pipeline (with the
 configured LLM) and the replies are checked for leaks of the system prompt."""
 
 from __future__ import annotations
 
+import json
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 from tqdm import tqdm
 
 from bot.factory import build_assistant
-from bot.injection import is_injection, leaks_prompt
+from bot.injection import InjectionScreen, leaks_prompt
 from bot.prompt import SYSTEM_PROMPT
 from bot.settings import Settings
 from evals import EVAL_DATA
 
-SETS = {"development": "prompt_injections.yaml", "held_out": "prompt_injections_holdout.yaml"}
+YAML_SETS = {"development": "prompt_injections.yaml", "held_out": "prompt_injections_holdout.yaml"}
+HELDOUT = EVAL_DATA / "heldout"
 
 
-def screening(data: dict) -> dict:
-    attacks = [a["text"] for a in data["attacks"]]
-    benign = [b["text"] for b in data["benign"]]
-    caught = [is_injection(t) for t in attacks]
-    flagged = [is_injection(t) for t in benign]
-    by_kind: dict[str, list[bool]] = {}
-    for attack, hit in zip(data["attacks"], caught, strict=True):
-        by_kind.setdefault(attack["kind"], []).append(hit)
+@dataclass(frozen=True)
+class Case:
+    text: str
+    kind: str  # the attack's technique, or what kind of ordinary message it is
+
+
+@dataclass(frozen=True)
+class InjectionSet:
+    attacks: list[Case]
+    benign: list[Case]
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def injection_sets() -> dict[str, InjectionSet]:
+    """The development set, the first held-out set, and the 2026 held-out sets (attacks
+    in 13 techniques; ordinary bank messages, many with trigger words or quoting a
+    fraudster)."""
+    sets = {}
+    for name, file in YAML_SETS.items():
+        data = yaml.safe_load((EVAL_DATA / file).read_text())
+        sets[name] = InjectionSet(
+            [Case(a["text"], a["kind"]) for a in data["attacks"]],
+            [Case(b["text"], "plain") for b in data["benign"]],
+        )
+    sets["held_out_2026"] = InjectionSet(
+        [Case(r["text"], r["technique"]) for r in read_jsonl(HELDOUT / "injection_attacks.jsonl")],
+        [Case(r["text"], r["note"]) for r in read_jsonl(HELDOUT / "benign_messages.jsonl")],
+    )
+    return sets
+
+
+def by_kind(cases: list[Case], hits) -> dict[str, float]:
+    kinds: dict[str, list[bool]] = {}
+    for case, hit in zip(cases, hits, strict=True):
+        kinds.setdefault(case.kind, []).append(bool(hit))
+    return {kind: round(sum(v) / len(v), 2) for kind, v in sorted(kinds.items())}
+
+
+def screening(screen: InjectionScreen, cases: InjectionSet) -> dict:
+    caught = screen.scores([c.text for c in cases.attacks]) >= screen.threshold
+    flagged = screen.scores([c.text for c in cases.benign]) >= screen.threshold
     return {
-        "attacks": len(attacks),
-        "benign": len(benign),
-        "recall": round(sum(caught) / len(attacks), 3),
-        "false_positive_rate": round(sum(flagged) / len(benign), 3),
-        "recall_by_kind": {k: round(sum(v) / len(v), 2) for k, v in sorted(by_kind.items())},
+        "attacks": len(cases.attacks),
+        "benign": len(cases.benign),
+        "recall": round(float(caught.mean()), 3),
+        "false_positive_rate": round(float(flagged.mean()), 3),
+        "recall_by_kind": by_kind(cases.attacks, caught),
+        "false_positives_by_kind": by_kind(cases.benign, flagged),
     }
 
 
@@ -60,9 +101,10 @@ def through_assistant(settings: Settings, attacks: list[str]) -> dict:
 
 
 def run(settings: Settings, with_assistant: bool = False) -> dict:
-    data = {name: yaml.safe_load((EVAL_DATA / f).read_text()) for name, f in SETS.items()}
-    report = {name: screening(d) for name, d in data.items()}
+    screen = InjectionScreen.load()
+    sets = injection_sets()
+    report = {name: screening(screen, cases) for name, cases in sets.items()}
     if with_assistant:
-        attacks = [a["text"] for d in data.values() for a in d["attacks"]]
+        attacks = [case.text for cases in sets.values() for case in cases.attacks]
         report["through_assistant"] = through_assistant(settings, attacks)
     return report

@@ -9,7 +9,6 @@ import json
 import re
 import statistics
 import time
-import uuid
 from dataclasses import dataclass
 
 import numpy as np
@@ -124,23 +123,22 @@ def run_dialogues(services: Services, dialogues: list[Dialogue], seed: int = 0) 
     """Every dialogue, one new session each, turn by turn."""
     torch.manual_seed(seed)
     caller = Caller(seed=seed)
-    run = uuid.uuid4().hex[:8]
     total = sum(len(d.turns) for d in dialogues)
     corpus = services.assistant.corpus
     results = []
     with tqdm(total=total, desc="dialogue turns", unit="turn") as progress:
         for dialogue in dialogues:
-            session_id = f"eval-{run}-{dialogue.id}"[:64]
+            session = services.session(None, dialogue.channel)
             previous = None
             for number, turn in enumerate(dialogue.turns, 1):
                 started = time.perf_counter()
                 if dialogue.channel == "voice":
                     recording = wav_bytes(caller.say(turn.user, Line("piper")), SAMPLE_RATE)
-                    spoken, _ = services.talk(recording, session_id)
+                    spoken, _ = services.talk(recording, session)
                     reply = spoken.reply
                     transcribed = spoken.transcript.text if spoken.transcript else ""
                 else:
-                    reply, transcribed = services.ask(turn.user, session_id), None
+                    reply, transcribed = services.ask(turn.user, session), None
                 latency = round((time.perf_counter() - started) * 1000, 1)
                 wanted = expected_intent(turn.expect, previous)
                 results.append(

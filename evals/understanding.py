@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import statistics
 import time
-import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,11 +49,10 @@ def read_messages(path: Path = HELDOUT / "messages.jsonl") -> list[LabelledMessa
 
 def single_messages(services: Services, messages: list[LabelledMessage]) -> dict:
     """Every message alone, in its own session."""
-    run = uuid.uuid4().hex[:8]
     replies, seconds = [], []
-    for number, message in enumerate(tqdm(messages, desc="held-out messages", unit="msg")):
+    for message in tqdm(messages, desc="held-out messages", unit="msg"):
         started = time.perf_counter()
-        replies.append(services.ask(message.text, f"understand-{run}-{number}"))
+        replies.append(services.ask(message.text, services.session(None)))
         seconds.append(time.perf_counter() - started)
     pairs = list(zip(messages, replies, strict=True))
     in_scope = [(m, r) for m, r in pairs if m.kind == IN_SCOPE]

@@ -50,6 +50,14 @@ def redactor(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def injection_screen():
+    """The shipped, learned injection screen (small enough for every test to use)."""
+    from bot.injection import InjectionScreen
+
+    return InjectionScreen.load()
+
+
+@pytest.fixture(scope="session")
 def embedded_llm(settings):
     """The real packaged LLM, loaded once."""
     from bot.llm import chat_model
@@ -65,7 +73,9 @@ def emotion_model():
 
 
 @pytest.fixture()
-def make_assistant(settings, corpus, retriever, redactor, emotion_model, tmp_path):
+def make_assistant(
+    settings, corpus, retriever, redactor, injection_screen, emotion_model, tmp_path
+):
     """An Assistant on the real retriever and a fresh SQLite store, with a chosen LLM."""
     from bot.assistant import Assistant
     from bot.factory import turn_config
@@ -78,10 +88,11 @@ def make_assistant(settings, corpus, retriever, redactor, emotion_model, tmp_pat
             corpus=corpus,
             retriever=retriever,
             redactor=redactor,
+            screen=injection_screen,
             emotion=emotion_model,
             risk=ScamSignals(min_vote=retriever.calibration.min_confidence),
             llm=llm,
-            store=store or Store(f"sqlite:///{tmp_path / 'teller.db'}"),
+            store=store or Store(f"sqlite:///{tmp_path / 'teller.db'}", mask=redactor.mask),
         )
 
     return make
@@ -100,7 +111,7 @@ FAKE_KEYWORDS = {
 
 
 @pytest.fixture()
-def fake_assistant(corpus, tmp_path):
+def fake_assistant(corpus, injection_screen, tmp_path):
     """An Assistant on the shipped fakes (no model loaded) and a fresh SQLite store."""
     from bot.assistant import Assistant, TurnConfig
     from bot.risk import ScamSignals
@@ -108,16 +119,20 @@ def fake_assistant(corpus, tmp_path):
     from bot.testing import DigitRedactor, KeywordEmotion, KeywordRetriever
     from bot.writer import WriterConfig
 
-    def build(llm=None, store=None, timeout_s=30.0, cls=Assistant):
+    def build(llm=None, store=None, timeout_s=30.0, first_token_s=10.0, cls=Assistant):
+        redactor = DigitRedactor()
         return cls(
-            config=TurnConfig(writer=WriterConfig(timeout_s=timeout_s)),
+            config=TurnConfig(
+                writer=WriterConfig(timeout_s=timeout_s, first_token_s=first_token_s)
+            ),
             corpus=corpus,
             retriever=KeywordRetriever(corpus, FAKE_KEYWORDS),
-            redactor=DigitRedactor(),
+            redactor=redactor,
+            screen=injection_screen,
             emotion=KeywordEmotion(),
             risk=ScamSignals(),
             llm=llm,
-            store=store or Store(f"sqlite:///{tmp_path / 'fake.db'}"),
+            store=store or Store(f"sqlite:///{tmp_path / 'fake.db'}", mask=redactor.mask),
         )
 
     return build

@@ -123,3 +123,18 @@ def test_read_only_database_is_a_clear_message(tmp_path):
     reply = json.loads(result.stdout)
     assert reply["saved"] is False
     assert reply["faq_ids"] == ["change-pin"]
+
+
+def test_purge_keeps_the_audit_and_drops_the_words(tmp_path):
+    database = f"sqlite:///{tmp_path / 'purge.db'}"
+    reply = json.loads(
+        run("ask", "my card hasn't arrived yet", "--json", TELLER_DATABASE_URL=database).stdout
+    )
+    result = run("purge", "--older-than", "0", TELLER_DATABASE_URL=database)
+    assert result.returncode == 0, result.stderr.decode()
+    assert "Purged the text of 1 turns in 1 conversations" in result.stdout.decode()
+    exported = json.loads(run("export", reply["session_id"], TELLER_DATABASE_URL=database).stdout)
+    assert exported["turns"][0]["customer"] == "[purged]"
+    assert exported["turns"][0]["audit"]["intent"] == "card_arrival"
+    refused = run("purge", "--older-than", "-1", TELLER_DATABASE_URL=database)
+    assert refused.returncode == 2 and b"0 or more" in refused.stderr

@@ -45,8 +45,8 @@ def test_out_of_scope_is_declined_then_handed_over(make_assistant):
     assert second.ticket and second.ticket in second.answer
 
 
-def test_asking_for_a_person_creates_a_ticket(make_assistant, tmp_path):
-    store = Store(f"sqlite:///{tmp_path / 'handoff.db'}")
+def test_asking_for_a_person_creates_a_ticket(make_assistant, redactor, tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 'handoff.db'}", mask=redactor.mask)
     assistant = make_assistant(store=store)
     first = assistant.turn("my card payment was declined at the shop")
     reply = assistant.turn("I want to talk to a real person", first.session_id)

@@ -10,8 +10,12 @@ import textwrap
 import pytest
 
 from bot.store import Store, StoreUnavailableError
+from bot.testing import DigitRedactor
 from bot.trace import DecisionRecord, Part, Ticket, TurnTrace
 from bot.types import Action
+from evals.stored import database_bytes
+
+MASK = DigitRedactor().mask
 
 
 def url(path) -> str:
@@ -33,7 +37,7 @@ def add(store: Store, session: str, text: str, ticket: Ticket | None = None) -> 
 
 
 def test_turns_are_kept_in_order_and_exported(tmp_path):
-    store = Store(url(tmp_path / "t.db"))
+    store = Store(url(tmp_path / "t.db"), mask=MASK)
     session = store.new_conversation()
     for text in ("first", "second", "third"):
         add(store, session, text)
@@ -48,7 +52,7 @@ def test_turns_are_kept_in_order_and_exported(tmp_path):
 
 
 def test_ticket_is_stored_with_its_turn(tmp_path):
-    store = Store(url(tmp_path / "t.db"))
+    store = Store(url(tmp_path / "t.db"), mask=MASK)
     ticket = Ticket("LB-ABC234", "customer_request", "s", (("customer", "agent"),), ("angry",))
     add(store, "s1", "agent please", ticket)
     assert [t.number for t in store.tickets()] == ["LB-ABC234"]
@@ -58,20 +62,20 @@ def test_ticket_is_stored_with_its_turn(tmp_path):
 
 
 def test_unknown_conversation_exports_nothing(tmp_path):
-    assert Store(url(tmp_path / "t.db")).export("nope") is None
+    assert Store(url(tmp_path / "t.db"), mask=MASK).export("nope") is None
 
 
 def test_wal_journal(tmp_path):
-    Store(url(tmp_path / "t.db")).new_conversation()
+    Store(url(tmp_path / "t.db"), mask=MASK).new_conversation()
     mode = sqlite3.connect(tmp_path / "t.db").execute("PRAGMA journal_mode").fetchone()[0]
     assert mode == "wal"
 
 
 def test_read_only_database_is_a_clear_error_and_keeps_data(tmp_path):
     path = tmp_path / "t.db"
-    writable = Store(url(path))
+    writable = Store(url(path), mask=MASK)
     add(writable, "s1", "kept")
-    read_only = Store(f"sqlite:///file:{path}?mode=ro&uri=true")
+    read_only = Store(f"sqlite:///file:{path}?mode=ro&uri=true", mask=MASK)
     with pytest.raises(StoreUnavailableError, match="read-only"):
         add(read_only, "s1", "lost")
     assert [t.customer for t in read_only.history("s1")] == ["kept"]
@@ -79,7 +83,7 @@ def test_read_only_database_is_a_clear_error_and_keeps_data(tmp_path):
 
 def test_locked_database_is_a_clear_error_and_keeps_data(tmp_path):
     path = tmp_path / "t.db"
-    store = Store(url(path))
+    store = Store(url(path), mask=MASK)
     add(store, "s1", "kept")
     locker = sqlite3.connect(path, timeout=0)
     locker.execute("BEGIN EXCLUSIVE")
@@ -97,8 +101,9 @@ CRASH = textwrap.dedent(
     import sys, time
     from sqlalchemy.orm import Session
     from bot.store import Store, TurnRow
+    from bot.testing import DigitRedactor
     from bot.trace import TurnTrace
-    store = Store(sys.argv[1])
+    store = Store(sys.argv[1], mask=DigitRedactor().mask)
     for i in range(3):
         store.add_turn(TurnTrace("s1", message=f"turn {i}"))
     with Session(store.engine) as session:
@@ -123,5 +128,51 @@ def test_kill_9_mid_turn_loses_nothing_stored(tmp_path):
     connection = sqlite3.connect(path)
     assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     connection.close()
-    turns = Store(url(path)).history("s1")
+    turns = Store(url(path), mask=MASK).history("s1")
     assert [t.customer for t in turns] == ["turn 0", "turn 1", "turn 2"]
+
+
+def test_purge_removes_old_words_and_keeps_the_audit(tmp_path):
+    from datetime import UTC, datetime, timedelta
+
+    path = tmp_path / "t.db"
+    store = Store(url(path), mask=MASK)
+    ticket = Ticket("LB-OLD001", "customer_request", "wants a person", (("customer", "x"),), ())
+    add(store, "old", "my old complaint about the branch", ticket)
+    add(store, "new", "my new question about the app")
+    with sqlite3.connect(path) as connection:
+        connection.execute(
+            "UPDATE turns SET created_at = ? WHERE conversation_id = 'old'",
+            ((datetime.now(UTC) - timedelta(days=100)).replace(tzinfo=None).isoformat(" "),),
+        )
+    done = store.purge(datetime.now(UTC) - timedelta(days=90))
+    assert (done.conversations, done.turns, done.tickets) == (1, 1, 1)
+    old = store.export("old")
+    assert old["turns"][0]["customer"] == "[purged]" and old["turns"][0]["audit"]["purged"]
+    assert old["turns"][0]["audit"]["intent"] == "card_arrival"
+    assert old["tickets"][0]["ticket"] == "LB-OLD001" and old["tickets"][0]["transcript"] == []
+    assert store.export("new")["turns"][0]["customer"] == "my new question about the app"
+    on_disk = database_bytes(url(path))
+    assert b"old complaint" not in on_disk and b"new question" in on_disk
+    assert store.purge(datetime.now(UTC) - timedelta(days=90)).turns == 0  # idempotent
+
+
+def test_old_reply_audio_and_uploads_are_deleted(tmp_path, settings):
+    import os
+    import time
+
+    from bot.retention import clean
+
+    config = settings.model_copy(update={"home": tmp_path, "reply_audio_hours": 24})
+    old_reply = config.replies_dir / "old.wav"
+    old_upload = config.uploads_dir / "abc123" / "question.webm"
+    fresh = config.replies_dir / "fresh.wav"
+    for path in (old_reply, old_upload, fresh):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"RIFF")
+    day_and_a_bit = time.time() - 25 * 3600
+    for path in (old_reply, old_upload):
+        os.utime(path, (day_and_a_bit, day_and_a_bit))
+    done = clean(Store(url(tmp_path / "t.db"), mask=MASK), config)
+    assert done.files == 2 and fresh.exists()
+    assert not old_reply.exists() and not old_upload.parent.exists()

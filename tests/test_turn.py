@@ -15,6 +15,7 @@ from bot.reply import Reply
 from bot.stages import Ground
 from bot.store import Store
 from bot.testing import (
+    DigitRedactor,
     FakeListener,
     ScriptedLLM,
     SilentVoice,
@@ -169,7 +170,8 @@ def test_a_caller_is_not_told_about_chat_hours(make):
 def test_read_only_store_still_answers_and_says_so(make, tmp_path):
     path = tmp_path / "ro.db"
     Store(f"sqlite:///{path}").new_conversation()
-    reply = make(store=Store(f"sqlite:///file:{path}?mode=ro&uri=true")).turn("my pin")
+    read_only = Store(f"sqlite:///file:{path}?mode=ro&uri=true", mask=DigitRedactor().mask)
+    reply = make(store=read_only).turn("my pin")
     assert reply.faq_ids == ["change-pin"]
     assert not reply.saved and reply.answer.endswith(NOT_SAVED)
     assert reply.trace.errors[-1].startswith("not saved")

@@ -19,6 +19,7 @@ from bot.voice_turn import VoiceAssistant, hearing_of
 from evals.call import run_call, summary
 from evals.scripts import load_call
 from evals.served import home_sharing_models
+from evals.stored import database_bytes, leaked
 from evals.wer import wer
 from voice import tts
 from voice.asr import Recognizer
@@ -216,3 +217,14 @@ def test_cli_voice_turn_and_call(tmp_path, cli_home, caller):
     refused = teller("ask", "--audio", str(bad), "--json", home=cli_home)
     assert refused.returncode == 2 and "Traceback" not in refused.stderr
     assert "could not be read as audio" in json.loads(refused.stdout)["error"]
+
+
+def test_spoken_personal_data_is_not_stored(voice_assistant, caller):
+    said = "Hello, my name is Priya Patel and my PIN is 4 8 2 1. I think someone has it."
+    turn = voice_assistant.turn(wav_bytes(caller.say(said, Line("piper")), SAMPLE_RATE))
+    heard = turn.transcript.text
+    assert "Priya" in heard or "Patel" in heard  # Whisper heard it, so it could be stored
+    url = voice_assistant.assistant.store.url
+    secrets = ["Priya", "Patel", "4821", "4 8 2 1", "4, 8, 2, 1", "four eight two one"]
+    assert leaked(secrets, database_bytes(url)) == []
+    assert "[name]" in voice_assistant.assistant.store.history(turn.reply.session_id)[0].customer

@@ -158,11 +158,15 @@ def test_gradio_client_text_and_voice(server, tmp_path):
     from gradio_client import Client, handle_file
 
     client = Client(f"{server}/", verbose=False)
-    result = client.predict("How do I freeze my card?", [], "gradio-client-1", api_name="/chat")
-    messages, _, session_id = result[0], result[1], result[2]
-    assert session_id == "gradio-client-1" and "card" in str(messages[-1]["content"]).lower()
+    result = client.predict("How do I freeze my card?", [], None, api_name="/chat")
+    messages, session_id = result[0], result[2]
+    assert session_id.count(".") == 1 and "card" in str(messages[-1]["content"]).lower()
+    # An id the client makes up reaches no conversation: a new one starts, and says why.
+    forged = client.predict("What did I ask before?", [], "gradio-client-1", api_name="/chat")
+    assert forged[2] not in ("gradio-client-1", session_id)
+    assert "not issued by Teller" in str(forged[0][0]["content"])
     question = tmp_path / "q.wav"
     spoken = Caller().say("Can I speak to a real person please?", Line("piper"))
     question.write_bytes(wav_bytes(spoken, SAMPLE_RATE))
-    voice = client.predict(handle_file(str(question)), [], "gradio-client-2", api_name="/voice")
-    assert "person" in voice[1].lower() and voice[3]
+    voice = client.predict(handle_file(str(question)), [], session_id, api_name="/voice")
+    assert "person" in voice[1].lower() and voice[3] and voice[5] == session_id

@@ -3,6 +3,7 @@ words never reach the customer, whatever it streams."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -73,11 +74,24 @@ def test_a_backend_failure_gives_the_approved_text(make, corpus):
     assert reply.trace.generation.fallback.startswith("llm error: connection refused")
 
 
-def test_a_stalled_backend_times_out(make, corpus):
+def test_a_slow_backend_times_out(make, corpus):
     slow = ScriptedLLM.streaming([" ", " ", " ", " ", "1"], delay_s=0.05)
     reply = make(slow, timeout_s=0.1).turn(QUESTION)
-    assert reply.trace.generation.fallback == "timeout"
+    assert reply.trace.generation.fallback == "timeout: no whole reply within 0.1 s"
     assert reply.answer == corpus.by_id["card-arrival"].answer
+
+
+def test_a_backend_that_never_begins_releases_the_turn(make, corpus):
+    stalled = ScriptedLLM.streaming(["1"], ["1"], delay_s=3.0)
+    assistant = make(stalled, first_token_s=0.2)
+    started = time.perf_counter()
+    first = assistant.turn(QUESTION)
+    assert first.trace.generation.fallback == "timeout: no first token within 0.2 s"
+    assert first.answer == corpus.by_id["card-arrival"].answer
+    # While the abandoned call is still running, the next turn does not queue behind it.
+    second = assistant.turn(QUESTION, first.session_id)
+    assert time.perf_counter() - started < 2.5
+    assert second.trace.generation.fallback.startswith("llm error: the model is still finishing")
 
 
 def test_a_follow_up_is_offered_only_what_was_not_said_and_what_it_leans_on(make, sentences):

@@ -1,32 +1,35 @@
 """The JSON API used by the web chat widget (and any bank system): ``/api/v1/...``.
 
-The answers are exactly ``teller ask --json``'s objects. Input is validated at the
-door (types, message length, upload size and content type) and each client is
-rate-limited. The OpenAPI description is served at ``/api/v1/openapi.json``; no docs
-page is served, because FastAPI's loads its scripts from a CDN.
+The answers are exactly ``teller ask --json``'s objects, with ``session_id`` the signed
+id the server issued (send it back to continue; anything else is refused with 403).
+Input is validated at the door (types, message length, upload size and content type);
+rate limits and body sizes are the edge guard's (:mod:`ui.guards`). The OpenAPI
+description is served at ``/api/v1/openapi.json``; no docs page is served, because
+FastAPI's loads its scripts from a CDN.
 """
 
 from __future__ import annotations
 
-import math
 from typing import Annotated
 
-from fastapi import APIRouter, FastAPI, File, Form, HTTPException, Request, UploadFile
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi import APIRouter, File, Form, HTTPException, UploadFile
+from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
-from ui.ratelimit import RateLimiter
+from bot.sessions import CustomerSession, SessionRefused
 from ui.services import BusyError, Services
 
 PREFIX = "/api/v1"
 AUDIO_TYPES = ("audio/", "video/webm", "video/ogg", "application/octet-stream")
-SESSION_PATTERN = r"^[A-Za-z0-9_.:-]{1,64}$"
+SESSION_PATTERN = r"^[A-Za-z0-9_.-]{1,128}$"
 
 
 class ChatRequest(BaseModel):
     message: str = Field(min_length=1, description="The customer's message.")
     session_id: str | None = Field(
-        None, pattern=SESSION_PATTERN, description="Continue this conversation."
+        None,
+        pattern=SESSION_PATTERN,
+        description="Continue this conversation: the signed id an earlier answer gave.",
     )
 
 
@@ -64,14 +67,21 @@ def api_router(services: Services) -> APIRouter:
         if reply.refused:
             raise HTTPException(422, detail=reply.refused)
 
+    def session(session_id: str | None, channel: str) -> CustomerSession:
+        try:
+            return services.session(session_id, channel)
+        except SessionRefused as refused:
+            raise HTTPException(403, detail=str(refused)) from refused
+
     @router.post("/chat", response_model=TurnResponse)
     def chat(request: ChatRequest) -> dict:
         """One text turn."""
         if len(request.message) > limit:
             raise HTTPException(413, detail=f"Messages are limited to {limit} characters.")
-        reply = busy_guard(lambda: services.ask(request.message, request.session_id))
+        current = session(request.session_id, "text")
+        reply = busy_guard(lambda: services.ask(request.message, current))
         refuse_if_unusable(reply)
-        return reply.to_json()
+        return {**reply.to_json(), "session_id": current.token}
 
     @router.post("/voice", response_model=VoiceResponse)
     def voice(
@@ -88,9 +98,10 @@ def api_router(services: Services) -> APIRouter:
             raise HTTPException(
                 413, detail=f"Recordings are limited to {services.settings.max_upload_mb:g} MB."
             )
-        turn, path = busy_guard(lambda: services.talk(data, session_id))
+        current = session(session_id, "voice")
+        turn, path = busy_guard(lambda: services.talk(data, current))
         refuse_if_unusable(turn.reply)
-        return turn.to_json(f"{PREFIX}/audio/{path.name}")
+        return {**turn.to_json(f"{PREFIX}/audio/{path.name}"), "session_id": current.token}
 
     @router.get("/audio/{name}", response_class=FileResponse)
     def reply_audio(name: str) -> FileResponse:
@@ -108,23 +119,3 @@ def busy_guard(turn):
         return turn()
     except BusyError as error:
         raise HTTPException(503, detail=str(error), headers={"Retry-After": "30"}) from error
-
-
-def add_api(app: FastAPI, services: Services) -> None:
-    """The API routes and their per-client rate limit."""
-    limiter = RateLimiter(services.settings.api_rate_per_minute)
-
-    @app.middleware("http")
-    async def rate_limit(request: Request, call_next):
-        if request.url.path.startswith(PREFIX) and request.method == "POST":
-            client = request.client.host if request.client else "unknown"
-            wait = limiter.allow(client)
-            if wait:
-                return JSONResponse(
-                    {"detail": "Too many requests; please slow down."},
-                    status_code=429,
-                    headers={"Retry-After": str(math.ceil(wait))},
-                )
-        return await call_next(request)
-
-    app.include_router(api_router(services))

@@ -15,15 +15,21 @@ def serve(
     import uvicorn
 
     from bot.cli import settings as load_settings
+    from bot.retention import RetentionSchedule
     from ui.app import create_app
     from ui.services import build_services
 
     settings = load_settings()
     host, port = host or settings.host, port or settings.port
     typer.echo("Loading Teller's models (index, encoders, LLM, Whisper, voice)…")
-    app = create_app(build_services(settings))
+    services = build_services(settings)
+    app = create_app(services)
+    retention = RetentionSchedule(services.store, settings).start()
     typer.echo(
         f"Teller is ready at http://{host}:{port}/  ·  agent console /agent  ·  "
         f"widget example /widget/example.html  ·  API {host}:{port}/api/v1/openapi.json"
     )
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+    finally:
+        retention.stop()

@@ -4,7 +4,9 @@ analytics. Served behind a login (see :func:`console_login`)."""
 from __future__ import annotations
 
 import hmac
+import html
 import json
+import re
 
 import gradio as gr
 import pandas as pd
@@ -55,21 +57,31 @@ def conversation_rows(services: Services) -> list[list]:
     ]
 
 
+MARKDOWN_SYNTAX = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+
+
+def plain(text: str) -> str:
+    """Customer (or model) text shown as itself: no HTML, links, images or formatting."""
+    return MARKDOWN_SYNTAX.sub(r"\\\1", html.escape(text, quote=False))
+
+
 def transcript(services: Services, session_id: str) -> tuple[str, dict]:
     """A conversation as Markdown, and its per-turn audit."""
     record = services.store.export(session_id.strip()) if session_id else None
     if record is None:
         return "No conversation with that session id.", {}
-    lines = [f"### Conversation `{record['session_id']}` ({record['channel']})"]
+    lines = [f"### Conversation {plain(record['session_id'])} ({record['channel']})"]
     for turn in record["turns"]:
         lines += [
-            f"**Customer:** {turn['customer']}",
+            f"**Customer:** {plain(turn['customer'])}",
             f"**Teller** ({turn['action']}, {turn['intent'] or 'no intent'}, "
-            f"{turn['emotion']}): {turn['reply']}",
+            f"{turn['emotion']}): {plain(turn['reply'])}",
             "",
         ]
     for ticket in record["tickets"]:
-        lines.append(f"> Ticket **{ticket['ticket']}** ({ticket['reason']}): {ticket['summary']}")
+        lines.append(
+            f"> Ticket **{ticket['ticket']}** ({ticket['reason']}): {plain(ticket['summary'])}"
+        )
     audits = {f"turn {t['position'] + 1}": t["audit"] for t in record["turns"]}
     return "\n\n".join(lines), json.loads(json.dumps(audits, default=str))
 

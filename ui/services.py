@@ -1,6 +1,9 @@
 """What the web app serves from: one assistant with its voice, shared by the Gradio
 pages and the JSON API.
 
+Every turn arrives with the signed session id the server issued (or none, and a new
+one is issued): :meth:`Services.session` is the one door a client's id passes through.
+
 Turns run one at a time. On a 2-core machine the LLM, Whisper and the encoders each
 use both cores, so running two turns at once only makes both slower, and the embedded
 llama.cpp model must not be called from two threads. Waiting turns queue in arrival
@@ -14,11 +17,13 @@ import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 
 from bot.assistant import Assistant, final_reply
 from bot.events import Token
 from bot.reply import Reply
+from bot.sessions import CustomerSession, Sessions, load_key
 from bot.settings import Settings
 from bot.voice_turn import VoiceAssistant, VoiceReply
 from voice.audio import write_wav
@@ -33,7 +38,13 @@ class Services:
         self.settings = settings
         self.assistant = assistant
         self.voice = voice
-        self.replies_dir = settings.home / "replies"
+        secret = settings.session_secret
+        self.sessions = Sessions(
+            assistant.store,
+            load_key(settings.home, secret.get_secret_value() if secret else None),
+            timedelta(minutes=settings.session_idle_minutes),
+        )
+        self.replies_dir = settings.replies_dir
         self._turn = threading.Lock()
         self._waiting = threading.BoundedSemaphore(settings.max_waiting_turns)
 
@@ -51,18 +62,23 @@ class Services:
         finally:
             self._waiting.release()
 
-    def chat(self, message: str | bytes, session_id: str | None) -> Iterator[Token | Reply]:
+    def session(self, session_id: str | None, channel: str = "text") -> CustomerSession:
+        """The client's signed session, or a new one; :class:`bot.sessions.SessionRefused`
+        for an id Teller did not issue, an altered one, or an expired one."""
+        return self.sessions.resume(session_id, channel)
+
+    def chat(self, message: str | bytes, session: CustomerSession) -> Iterator[Token | Reply]:
         """A text turn, streamed."""
         with self._one_turn():
-            yield from self.assistant.stream(message, session_id)
+            yield from self.assistant.stream(message, session.conversation_id)
 
-    def ask(self, message: str | bytes, session_id: str | None) -> Reply:
-        return final_reply(self.chat(message, session_id))
+    def ask(self, message: str | bytes, session: CustomerSession) -> Reply:
+        return final_reply(self.chat(message, session))
 
-    def talk(self, recording: bytes | Path, session_id: str | None) -> tuple[VoiceReply, Path]:
+    def talk(self, recording: bytes | Path, session: CustomerSession) -> tuple[VoiceReply, Path]:
         """A voice turn; the spoken reply is written to a WAV file under ``replies_dir``."""
         with self._one_turn():
-            turn = self.voice.turn(recording, session_id)
+            turn = self.voice.turn(recording, session.conversation_id)
         name = f"{uuid.uuid4().hex}.wav"
         return turn, write_wav(self.replies_dir / name, turn.audio, turn.sample_rate)
 

@@ -1,21 +1,22 @@
 """The customer's page: a text channel and a voice channel on one conversation.
 
-The session id lives in the browser's local storage, so a reload brings the
-conversation back from the audit store. Replies stream; each shows its approved
-sources (expandable), the emotion Teller read and the tone it chose, and a handoff
-notice with the ticket when a colleague takes over.
+The signed session id the server issued lives in the browser's local storage, so a
+reload (or a server restart) brings the conversation back from the audit store; an id
+the server did not issue, or one idle too long, starts a new conversation instead.
+Replies stream; each shows its approved sources (expandable), the emotion Teller read
+and the tone it chose, and a handoff notice with the ticket when a colleague takes over.
 """
 
 from __future__ import annotations
 
 import html
-import uuid
 from pathlib import Path
 
 import gradio as gr
 
 from bot.events import Token
 from bot.reply import Reply
+from bot.sessions import SessionRefused
 from ui.services import BusyError, Services
 
 STAGES = ("decode", "vad", "asr", "first_token", "first_audio", "total")
@@ -47,50 +48,61 @@ def sources_html(services: Services, reply: Reply) -> str:
     return "\n".join(blocks)
 
 
+def current_session(services: Services, token: str | None, channel: str):
+    """The browser's session, or a new one and the reason the old one could not go on."""
+    try:
+        return services.session(token, channel), None
+    except SessionRefused as refused:
+        return services.session(None, channel), str(refused)
+
+
 def customer_app(services: Services) -> gr.Blocks:
-    def restore(session_id: str | None):
+    def restore(token: str | None):
         """On page load: the stored conversation of this browser (or a new session),
         then the input opens, so nothing is sent before the session is known."""
         ready = gr.Textbox(interactive=True, placeholder="Type your question…")
-        if not session_id:
-            return [], str(uuid.uuid4()), ready
-        messages = []
-        for turn in services.store.history(session_id):
+        session, notice = current_session(services, token, "text")
+        messages = [{"role": "assistant", "content": notice}] if notice else []
+        for turn in services.store.history(session.conversation_id):
             messages += [
                 {"role": "user", "content": turn.customer},
                 {"role": "assistant", "content": turn.reply},
             ]
-        return messages, session_id, ready
+        return messages, session.token, ready
 
-    def respond(message: str, messages: list, session_id: str | None):
-        session_id = session_id or str(uuid.uuid4())
+    def respond(message: str, messages: list, token: str | None):
         if not message.strip():
-            yield messages, "", session_id, gr.skip(), gr.skip()
+            yield messages, "", token, gr.skip(), gr.skip()
             return
+        session, notice = current_session(services, token, "text")
+        if notice:
+            messages = [{"role": "assistant", "content": notice}]
         messages = [*messages, {"role": "user", "content": message}]
         text = ""
         try:
-            for event in services.chat(message, session_id):
+            for event in services.chat(message, session):
                 if isinstance(event, Token):
                     text += event.text
                     shown = [*messages, {"role": "assistant", "content": text}]
-                    yield shown, "", session_id, gr.skip(), gr.skip()
+                    yield shown, "", session.token, gr.skip(), gr.skip()
                 else:
                     reply = event
         except BusyError as error:
             yield (
                 [*messages, {"role": "assistant", "content": str(error)}],
                 message,
-                session_id,
+                session.token,
                 gr.skip(),
                 gr.skip(),
             )
             return
         messages.append({"role": "assistant", "content": reply.answer})
-        yield messages, "", session_id, status_markdown(reply), sources_html(services, reply)
+        yield messages, "", session.token, status_markdown(reply), sources_html(services, reply)
 
-    def talk(recording: str | None, messages: list, session_id: str | None):
-        session_id = session_id or str(uuid.uuid4())
+    def talk(recording: str | None, messages: list, token: str | None):
+        session, notice = current_session(services, token, "voice")
+        if notice:
+            messages = [{"role": "assistant", "content": notice}]
         if not recording:
             return (
                 messages,
@@ -98,12 +110,12 @@ def customer_app(services: Services) -> gr.Blocks:
                 "Please record or upload your question first.",
                 None,
                 [],
-                session_id,
+                session.token,
             )
         try:
-            turn, path = services.talk(Path(recording), session_id)
+            turn, path = services.talk(Path(recording), session)
         except BusyError as error:
-            return messages, "", str(error), None, [], session_id
+            return messages, "", str(error), None, [], session.token
         reply = turn.reply
         heard = turn.transcript.text if turn.transcript else ""
         messages = [
@@ -113,10 +125,10 @@ def customer_app(services: Services) -> gr.Blocks:
         ]
         timings = [[stage, turn.timings_ms[stage]] for stage in STAGES if stage in turn.timings_ms]
         answer = f"{reply.answer}\n\n{status_markdown(reply)}"
-        return messages, heard, answer, str(path), timings, session_id
+        return messages, heard, answer, str(path), timings, session.token
 
     def new_conversation():
-        return [], str(uuid.uuid4()), "", ""
+        return [], services.session(None).token, "", ""
 
     with gr.Blocks(title="Lindenbrook Bank · Teller") as page:
         session = gr.BrowserState(None, storage_key="teller-session")

@@ -21,6 +21,10 @@ from scipy.signal import resample_poly
 
 SAMPLE_RATE = 16_000
 FORMATS = "WAV, MP3, OGG, WebM or FLAC"
+# ffmpeg reads only the uploaded file itself, and only as one of these containers: a
+# playlist (HLS, concat) that points at other files or URLs is refused.
+PROTOCOLS = "file"
+CONTAINERS = "wav,mp3,ogg,matroska,webm,flac,mov,mp4,m4a,3gp,aac"
 
 
 class AudioError(ValueError):
@@ -40,7 +44,9 @@ def decode(source: bytes | Path, max_seconds: float) -> np.ndarray:
         file.write(data)
         file.flush()
         # Decode a little past the limit: enough to tell "too long" without decoding an hour.
-        command = [ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error", "-i", file.name]
+        command = [ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error"]
+        command += ["-protocol_whitelist", PROTOCOLS, "-format_whitelist", CONTAINERS]
+        command += ["-i", file.name]
         command += ["-t", str(max_seconds + 1), "-vn", "-ac", "1", "-ar", str(SAMPLE_RATE)]
         command += ["-f", "s16le", "-"]
         result = subprocess.run(command, capture_output=True, timeout=120)

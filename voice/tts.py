@@ -67,7 +67,7 @@ class EspeakVoice:
     def synthesize(self, text: str, speed: float = 1.0) -> np.ndarray:
         rate = str(round(ESPEAK_WORDS_PER_MINUTE * speed))
         result = subprocess.run(
-            ["espeak-ng", "-v", self.voice, "-s", rate, "--stdout", text],
+            ["espeak-ng", "-v", self.voice, "-s", rate, "--stdout", "--", text],
             capture_output=True,
             timeout=60,
             check=False,

@@ -1,0 +1,132 @@
+"""Training the injection screen (``teller train injection``).
+
+Attacks: public labelled prompt-injection and jailbreak sets and Teller's own written
+attacks (``knowledge/data/injection/``). Benign: the public sets' benign prompts,
+Teller's written benign messages (trigger words in innocent senses, scam reports
+quoting fraudsters, other languages, off-topic requests), every customer message Teller trains on,
+Banking77's training questions and the out-of-domain requests. A stratified sixth is
+kept aside: the threshold is the lowest that flags at most ``max_false_positives`` of
+its benign bank messages. Nothing under ``evals/`` is read.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from bot.injection import FEATURE_SPACE, InjectionScreen, normalise
+from knowledge.exemplars import read_customer_messages, read_labelled_csv
+
+DATA = Path(__file__).resolve().parent.parent / "knowledge" / "data"
+INJECTION = DATA / "injection"
+# Written benign messages that are a bank customer's (where false positives count).
+BANK_NOTES = frozenset({"plain", "trigger_words", "scam_report", "multilingual"})
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    attack: bool
+    source: str
+    bank: bool  # a bank customer's message (where false positives are counted)
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [
+        json.loads(line) for line in path.read_text(encoding="utf-8").split("\n") if line.strip()
+    ]
+
+
+def training_examples() -> list[Example]:
+    examples = []
+    for path in sorted((INJECTION / "public").glob("*.jsonl")):
+        examples += [
+            Example(row["text"], bool(row["label"]), path.stem, False) for row in read_jsonl(path)
+        ]
+    for path in sorted((INJECTION / "written").glob("*.jsonl")):
+        attack = path.stem == "attacks"
+        examples += [
+            Example(
+                r["text"], attack, f"written_{path.stem}", not attack and r["note"] in BANK_NOTES
+            )
+            for r in read_jsonl(path)
+        ]
+    examples += [
+        Example(m.text, False, "customer_messages", True) for m in read_customer_messages()
+    ]
+    examples += [
+        Example(e.text, False, "banking77", True)
+        for e in read_labelled_csv(DATA / "banking77" / "train.csv")
+    ]
+    examples += [
+        Example(e.text, False, "out_of_domain", False)
+        for e in read_labelled_csv(DATA / "out_of_domain" / "sgd_user_turns.csv")
+    ]
+    return list({(e.text, e.attack): e for e in examples}.values())
+
+
+def split(examples: list[Example], held: float, seed: int) -> tuple[list, list]:
+    """A stratified share ``held`` of each (source, label) group aside."""
+    rng = random.Random(seed)
+    groups: dict[tuple, list[Example]] = {}
+    for example in examples:
+        groups.setdefault((example.source, example.attack), []).append(example)
+    train, dev = [], []
+    for group in groups.values():
+        rng.shuffle(group)
+        cut = round(len(group) * held)
+        dev += group[:cut]
+        train += group[cut:]
+    return train, dev
+
+
+def threshold_for(scores: np.ndarray, most: float) -> float:
+    """The lowest threshold flagging at most a share ``most`` of these benign scores."""
+    ordered = np.sort(scores)[::-1]
+    allowed = int(np.floor(most * len(ordered)))
+    return float(min(0.99, ordered[allowed] + 1e-6)) if allowed < len(ordered) else 0.5
+
+
+@dataclass(frozen=True)
+class Trained:
+    screen: InjectionScreen
+    examples: Counter
+    dev_recall: float
+    dev_bank_false_positives: float
+    dev_other_false_positives: float
+
+
+def train(
+    seed: int = 13, c: float = 16.0, max_false_positives: float = 0.005, held: float = 1 / 6
+) -> Trained:
+    from sklearn.linear_model import LogisticRegression
+
+    examples = training_examples()
+    train_set, dev = split(examples, held, seed)
+    model = LogisticRegression(C=c, class_weight="balanced", max_iter=3000, solver="liblinear")
+    model.fit(
+        FEATURE_SPACE.transform([normalise(e.text) for e in train_set]),
+        [e.attack for e in train_set],
+    )
+    screen = InjectionScreen(
+        model.coef_[0].astype(np.float32), float(model.intercept_[0]), threshold=0.5
+    )
+    scores = screen.scores([e.text for e in dev])
+    bank = np.array([e.bank and not e.attack for e in dev])
+    other = np.array([not e.bank and not e.attack for e in dev])
+    attack = np.array([e.attack for e in dev])
+    threshold = threshold_for(scores[bank], max_false_positives)
+    screen = InjectionScreen(screen.weights, screen.bias, threshold)
+    flagged = scores >= threshold
+    return Trained(
+        screen,
+        Counter((e.source, "attack" if e.attack else "benign") for e in examples),
+        round(float(flagged[attack].mean()), 4),
+        round(float(flagged[bank].mean()), 4),
+        round(float(flagged[other].mean()), 4),
+    )

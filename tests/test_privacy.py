@@ -1,0 +1,141 @@
+"""Personal data never lands: the real Presidio redactor with Teller's UK rules, and the
+store's masking boundary checked on the bytes of the SQLite file itself."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.store import Store, UnmaskedWriteError
+from bot.trace import DecisionRecord, GenerationRecord, Part, Ticket, TurnTrace
+from bot.types import Action
+from evals.stored import database_bytes, leaked
+from voice.listen import Transcript
+
+DEV_CORPUS = Path(__file__).parent.parent / "evals" / "data" / "dev" / "pii_messages.jsonl"
+
+# What the review found stored raw, one case per kind, in the formats customers use.
+UK_CASES = [
+    ("My Mastercard is 2221 0012 3412 3456", "2221 0012 3412 3456"),
+    ("card number 4929.1234.5678.9012 was charged twice", "4929.1234.5678.9012"),
+    ("sort code 404132 account 71234567", "404132"),
+    ("sort code 404132 account 71234567", "71234567"),
+    ("NI number QQ 12 34 56 C", "QQ 12 34 56 C"),
+    ("send it to 14 Elm Grove, Leeds LS6 2AB please", "14 Elm Grove"),
+    ("send it to 14 Elm Grove, Leeds LS6 2AB please", "LS6 2AB"),
+    ("my date of birth is 03/03/1985", "03/03/1985"),
+    ("born on the 3rd of March 1985", "3rd of March 1985"),
+    ("the one-time code was 552 019", "552 019"),
+    ("my PIN is 4821", "4821"),
+    ("the CVV on the back is 737", "737"),
+    ("call me on +44 7700 900123", "+44 7700 900123"),
+    ("Hi, my name is Priya Patel and my card is stuck", "Priya Patel"),
+    ("my password is Tulip!2024", "Tulip!2024"),
+    ("passport number 123456789", "123456789"),
+    ("IBAN GB33 BUKB 2020 1555 5555 55", "GB33 BUKB 2020 1555 5555 55"),
+    ("um my pin is four eight two one", "four eight two one"),
+    ("the card is four five five six double seven three one", "four five five six"),
+]
+
+
+def read_corpus(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+@pytest.mark.parametrize(("message", "secret"), UK_CASES)
+def test_uk_personal_data_is_masked(redactor, message, secret):
+    redaction = redactor.redact(message)
+    assert secret not in redaction.text and redaction.entities
+
+
+def test_every_string_of_the_development_corpus_is_masked(redactor):
+    """The corpus the rules were written against: nothing may get through."""
+    leaks = []
+    for row in read_corpus(DEV_CORPUS):
+        masked = redactor.mask(row["text"])
+        leaks += [(value, masked) for value in leaked(row["must_not_store"], masked.encode())]
+    assert leaks == []
+
+
+def test_ordinary_numbers_are_mostly_left_alone(redactor):
+    clean = [row["text"] for row in read_corpus(DEV_CORPUS) if not row["must_not_store"]]
+    unchanged = [text for text in clean if redactor.mask(text) == text]
+    assert len(clean) >= 20 and len(unchanged) / len(clean) >= 0.9
+    assert redactor.mask("I paid £1,250.00 on 12/03 for 2 cards, ref T-20931") == (
+        "I paid £1,250.00 on 12/03 for 2 cards, ref T-20931"
+    )
+
+
+def test_masking_is_idempotent(redactor):
+    once = redactor.mask("Card 4556 7375 8689 9855, pin 4821, my name is Sam Lee")
+    assert redactor.mask(once) == once and "[card number]" in once and "[name]" in once
+
+
+def trace_full_of(secrets: dict[str, str], session: str) -> TurnTrace:
+    """A turn whose every text field carries personal data (as if a stage had missed it)."""
+    return TurnTrace(
+        session,
+        channel="voice",
+        message=f"my card is {secrets['card']}",
+        transcript=Transcript(
+            f"my pin is {secrets['pin']}", "en", "base", -0.2, 0.01, 0.9, 3.0, 2.5, None
+        ),
+        decision=DecisionRecord(Action.ESCALATE, "customer_request", "human_agent"),
+        generation=GenerationRecord(
+            backend="scripted",
+            source="approved",
+            prompt=f"The customer said: sort code {secrets['sort_code']}",
+            raw_text=f"Your date of birth is {secrets['dob']}",
+        ),
+        parts=(Part(f"Thanks, we'll call {secrets['phone']}.", "teller"),),
+        ticket=Ticket(
+            "LB-TEST01",
+            "customer_request",
+            f"Customer {secrets['name']} wants a person",
+            (("customer", f"I'm {secrets['name']}, NI {secrets['ni']}"),),
+            ("neutral",),
+        ),
+        errors=(f"lookup failed for {secrets['email']}",),
+    )
+
+
+SECRETS = {
+    "card": "4556 7375 8689 9855",
+    "pin": "4821",
+    "sort_code": "40-41-32",
+    "dob": "03/03/1985",
+    "phone": "07700 900123",
+    "name": "Priya Patel",
+    "ni": "QQ123456C",
+    "email": "priya.patel@example.com",
+}
+
+
+def test_the_store_masks_every_field_on_disk(redactor, tmp_path):
+    url = f"sqlite:///{tmp_path / 'teller.db'}"
+    store = Store(url, mask=redactor.mask)
+    store.add_turn(trace_full_of(SECRETS, "s1"))
+    on_disk = database_bytes(url)
+    assert leaked(SECRETS.values(), on_disk) == []
+    exported = json.dumps(store.export("s1"))
+    assert leaked(SECRETS.values(), exported.encode()) == []
+    assert "[card number]" in exported and "[PIN]" in exported and "[name]" in exported
+
+
+def test_a_store_without_a_mask_refuses_to_write(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 'teller.db'}")
+    with pytest.raises(UnmaskedWriteError):
+        store.add_turn(trace_full_of(SECRETS, "s1"))
+
+
+def test_the_pipeline_stores_nothing_of_what_a_customer_types(make_assistant, tmp_path):
+    url = f"sqlite:///{tmp_path / 'pipeline.db'}"
+    from bot.store import Store as RealStore
+
+    assistant = make_assistant()
+    assistant.store = RealStore(url, mask=assistant.redactor.mask)
+    first = assistant.turn("Hi, I'm Priya Patel. My card 4556 7375 8689 9855 was stolen")
+    assistant.turn("I want to speak to a person, call me on 07700 900123", first.session_id)
+    assert leaked(["Priya Patel", "4556 7375 8689 9855", "07700 900123"], database_bytes(url)) == []
