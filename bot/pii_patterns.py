@@ -4,7 +4,13 @@ Each :class:`Rule` finds one kind of personal data with a regular expression; wh
 the expression needs words around the value to be sure ("my PIN is 4821"), only the
 group named ``v`` is personal data and only it is masked. Formats follow the UK's
 published ones (sort codes, NI numbers, postcodes, passports) and what customers
-actually type: separators of every kind, numbers read aloud, mistyped card numbers.
+actually do: any separators, numbers read aloud (with "double", "oh", "nought"),
+mistyped card numbers, names in sign-offs, letters spelled out.
+
+The policy for numbers is deliberately wide: in a bank chat any run of six or more
+digits (typed or read aloud) that is not an amount, a date or a time is treated as an
+identifier; shorter ones are masked when the message talks about a PIN, a card's
+security code, a one-time code or a password.
 """
 
 from __future__ import annotations
@@ -20,10 +26,6 @@ GIVEN_NAMES = frozenset(
 )
 
 
-def starts_with_a_given_name(value: str) -> bool:
-    return value.split()[0].split("-")[0].lower() in GIVEN_NAMES
-
-
 @dataclass(frozen=True)
 class Rule:
     entity: str
@@ -33,6 +35,19 @@ class Rule:
     context: re.Pattern | None = None  # the rule applies only to messages that say this
 
 
+def _rule(entity, pattern, score, check=None, flags=re.I, context=None) -> Rule:
+    compiled = re.compile(context, re.I) if context else None
+    return Rule(entity, re.compile(pattern, flags), score, check, compiled)
+
+
+def _near(keyword: str, value: str, gap: str | None = None) -> str:
+    """``value`` (the masked group) a few words after ``keyword``."""
+    return rf"(?:{keyword}){gap or GAP}(?P<v>{value})"
+
+
+# --- checks -------------------------------------------------------------------------
+
+
 def luhn(number: str) -> bool:
     digits = [int(d) for d in re.sub(r"\D", "", number)]
     odd = digits[-1::-2]
@@ -40,7 +55,59 @@ def luhn(number: str) -> bool:
     return (sum(odd) + sum(even)) % 10 == 0
 
 
-# Numbers read aloud, as a speech recogniser writes them.
+def starts_with_a_given_name(value: str) -> bool:
+    return value.split()[0].split("-")[0].lower() in GIVEN_NAMES
+
+
+ONES = {"zero", "oh", "o", "nought", "one", "two", "three", "four", "five", "six", "seven",
+        "eight", "nine"}  # fmt: skip
+TENS = {"twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"}
+TEENS = {"ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
+         "seventeen", "eighteen", "nineteen"}  # fmt: skip
+QUANTITIES = {"hundred", "thousand", "million", "grand", "k"}
+
+
+def digit_count(value: str) -> int:
+    """How many digits a number read aloud (or typed, or mixed) stands for; 0 for an
+    amount ("two hundred and fifty")."""
+    tokens = re.findall(r"[a-z]+|\d+", value.lower())
+    if QUANTITIES & set(tokens):
+        return 0
+    count, repeat, after_tens = 0, 1, False
+    for token in tokens:
+        if token in ("double", "triple"):
+            repeat = 2 if token == "double" else 3
+            continue
+        if token.isdigit():
+            count += len(token) + repeat - 1
+        elif token in ONES:
+            count += 0 if after_tens else repeat
+        elif token in TEENS or token in TENS:
+            count += 2
+        after_tens, repeat = token in TENS, 1
+    return count
+
+
+AMOUNT_OR_DATE = re.compile(
+    r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+\.\d{1,2}"  # 1,250.00 and 99.50
+    r"|\d{1,2}[.\-/]\d{1,2}[.\-/](?:\d{2}|\d{4})|\d{4}[.\-/]\d{1,2}[.\-/]\d{1,2}"  # dates
+)
+
+
+def not_an_amount_or_date(value: str) -> bool:
+    return AMOUNT_OR_DATE.fullmatch(value.strip()) is None
+
+
+def read_aloud(least: int) -> Callable[[str], bool]:
+    """At least ``least`` digits, and at least one number said as a word."""
+    return lambda value: (
+        re.search(r"[a-z]", value, re.I) is not None and digit_count(value) >= least
+    )
+
+
+# --- building blocks ----------------------------------------------------------------
+
+SEPARATOR = r"[\s.\-\u2010-\u2015\u2212/]"  # what people put between groups of digits
 DIGIT_WORD = r"(?:zero|oh|nought|one|two|three|four|five|six|seven|eight|nine)"
 NUMBER_WORD = (
     r"(?:zero|oh|nought|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
@@ -48,9 +115,11 @@ NUMBER_WORD = (
     r"|fifty|sixty|seventy|eighty|ninety|hundred)"
 )
 SPOKEN = rf"(?:(?:double|triple)\s+)?(?:{NUMBER_WORD}|\d+)"
-
-
-SPOKEN_SEPARATOR = r"(?:[\s,-]+(?:dash\s+|hyphen\s+)?)"
+SPOKEN_SEPARATOR = r"(?:[\s,\-]+(?:dash\s+|hyphen\s+)?)"
+NOT_A_QUANTITY = (
+    r"(?!\s*(?:pounds?|quid|pence|p\b|percent|%|euros?|dollars?|am\b|pm\b|o'?clock|minutes?"
+    r"|hours?|days?|weeks?|months?|years?|times|k\b|grand))"
+)
 
 
 def spoken_run(least: int, most: int = 24) -> str:
@@ -58,6 +127,12 @@ def spoken_run(least: int, most: int = 24) -> str:
     return rf"\b{SPOKEN}(?:{SPOKEN_SEPARATOR}{SPOKEN}){{{least - 1},{most - 1}}}\b"
 
 
+LETTER_WORD = (
+    r"(?:alpha|bravo|charlie|delta|echo|foxtrot|golf|hotel|india|juliet|kilo|lima|mike"
+    r"|november|oscar|papa|quebec|romeo|sierra|tango|uniform|victor|whiskey|x-?ray|yankee"
+    r"|zulu)"
+)
+SPELLED = rf"(?:\b[a-z]\b|{LETTER_WORD}|{SPOKEN})[\s,\-]*"  # letters and numbers one by one
 ORDINAL = (
     r"(?:(?:(?:twenty|thirty)[\s-])?(?:first|second|third|fourth|fifth|sixth|seventh|eighth"
     r"|ninth)|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth"
@@ -69,74 +144,49 @@ MONTH = (
 )
 DAY = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?|{ORDINAL})"
 YEAR = rf"(?:\d{{4}}|'?\d{{2}}|{NUMBER_WORD}(?:[\s-]+{NUMBER_WORD}){{1,3}})"
-DATE = (
+DATE_CORE = (
     rf"(?:\d{{1,2}}\s*[/.\-]\s*\d{{1,2}}\s*[/.\-]\s*\d{{2,4}}"
-    rf"|\d{{4}}-\d{{1,2}}-\d{{1,2}}"
-    rf"|\d{{1,2}}\s\d{{1,2}}\s(?:19|20)\d{{2}}"
-    rf"|(?:the\s+)?{DAY}(?:\s+of)?\s+{MONTH},?\s+{YEAR}"
-    rf"|{MONTH}\s+(?:the\s+)?{DAY},?\s+{YEAR}"
-    rf"|(?:the\s+)?{ORDINAL}\s+of\s+the\s+{ORDINAL},?\s+{YEAR})"
+    rf"|\d{{4}}-\d{{1,2}}-\d{{1,2}}|\d{{8}}"
+    rf"|\d{{1,2}}\s\d{{1,2}}\s\d{{2,4}}"
+    rf"|(?:the\s+)?{DAY}(?:\s+of)?\s+{MONTH}(?:,?\s+{YEAR})?"
+    rf"|{MONTH}\s+(?:the\s+)?{DAY}(?:,?\s+{YEAR})?"
+    rf"|(?:the\s+)?{ORDINAL}\s+of\s+the\s+{ORDINAL},?\s+{YEAR}"
+    rf"|{spoken_run(3, 8)})"
 )
-# A year of birth: any date from 1900 to 2012 is taken to be one.
-BIRTH_YEAR = r"(?:19\d{2}|200\d|201[0-2])"
+DATE = (  # after "born": also "on bonfire night 1982"
+    rf"(?:{DATE_CORE}|(?:[a-z']+\s){{1,4}}(?:19\d\d|20[01]\d|nineteen(?:\s+{NUMBER_WORD}){{1,2}}))"
+)
+BIRTH_YEAR = r"(?:19\d{2}|200\d|201[0-2])"  # any full date in these years is a birth date
 
 # Words between a keyword and its value ("my PIN *is* 4821", "code *they sent was* 552 019").
 GAP = r"[^\d.?!\n]{0,30}?"
-TIGHT_GAP = r"(?:\s*[:=#]\s*|\s+(?:is|was|it'?s|=|would\s+be|should\s+be)\s+(?:still\s+|now\s+)?)"
+TIGHT_GAP = (
+    r"(?:\s*[:=#]\s*|'s\s+|\s+(?:is|was|it'?s|=|would\s+be|should\s+be|set\s+to|of)\s+"
+    r"(?:still\s+|now\s+)?)"
+)
 # Words a "value" after "password is" never is: the customer is describing, not telling.
 NOT_A_SECRET = (
     r"(?!(?:not|wrong|incorrect|correct|right|locked|expired|blocked|working|too|the|my|a|an"
     r"|still|being|definitely|invalid|case|required|needed|asking|changed|reset|no|fine|ok"
     r"|okay|in|on|at|for|of|and|but|so|that|this|it|what|which|same|different|forgotten"
-    r"|lost|saved|stored|written|new|old|weak|strong|long|short|different|there|here)\b)"
+    r"|lost|saved|stored|written|new|old|weak|strong|long|short|there|here)\b)"
 )
-SECRET_TOKEN = r"[^\s,;]{3,64}?(?=[.,;!?)\"']*(?:\s|$))"
+SECRET_TOKEN = r"[^\s,;]{3,64}?(?=[.,;!?)\]\"']*(?:\s|$))"
 
-
-def _rule(
-    entity: str,
-    pattern: str,
-    score: float,
-    check=None,
-    flags: int = re.I,
-    context: str | None = None,
-) -> Rule:
-    return Rule(
-        entity,
-        re.compile(pattern, flags),
-        score,
-        check,
-        re.compile(context, re.I) if context else None,
-    )
-
-
-def _near(keyword: str, value: str, gap: str = GAP) -> str:
-    return rf"(?:{keyword}){gap}(?P<v>{value})"
-
-
-CARD_DIGITS = r"(?<![\d])(?:\d[ .\-]{0,2}){12,18}\d(?!\d)"
-PIN_WORDS = r"\bpin(?:\s*(?:number|code|no\.?))?\b"
-CVV_WORDS = (
-    r"\b(?:cvv2?|cvc2?|cv2|csc|card\s+security\s+code|security\s+(?:code|number|digits)"
-    r"|(?:three|3)[\s-]digits?(?:\s+\w+){0,2}\s+(?:on|at)\s+the\s+back"
-    r"|card\s+verification\s+(?:code|value))\b"
-)
-OTP_WORDS = (
-    r"\b(?:one[-\s]?time\s+(?:pass)?(?:code|password|pin|passcode)|otp|verification\s+code"
-    r"|passcode|auth(?:entication|ori[sz]ation)?\s+code|confirmation\s+code|access\s+code"
-    r"|(?<!sort\s)(?<!sort-)(?<!post\s)(?<!promo\s)(?<!area\s)(?<!dialling\s)code)s?\b"
-)
-PASSWORD_WORDS = (
-    r"\b(?:password|pass\s+word|passwd|pwd|passcode|pass\s+code|memorable\s+(?:word|information|info|answer"
-    r"|phrase|place|name|date)|secret\s+answer|security\s+answer|passphrase)\b"
-)
-CAPITALISED = r"(?:[A-Z]')?[A-Z][a-z]+(?:(?:-|[A-Z])[A-Z]?[a-z]+)*"  # O'Sullivan-Hale, McDonald
-NAME = rf"{CAPITALISED}(?:[ \-]{CAPITALISED}){{0,2}}"
-FULL_NAME = rf"{CAPITALISED}(?:[ \-]{CAPITALISED}){{1,2}}"
+UPPER = r"[A-ZÀ-ÖØ-Þ]"
+LOWER = r"[a-zß-öø-ÿ]"
+CAPITALISED = rf"(?:{UPPER}['\u2019])?{UPPER}{LOWER}+(?:(?:-|{UPPER}){UPPER}?{LOWER}+)*"
+CAPS_WORD = rf"(?:{UPPER}['\u2019])?{UPPER}{{2,}}(?:-{UPPER}{{2,}})*"  # PATEL, O'DONNELL
+INITIALS = rf"(?:{UPPER}\.\s?|(?![IA]\s){UPPER}\s){{1,3}}"  # "J. R. ", "P "
+PARTICLE = r"(?:van|von|der|den|de|del|della|di|da|du|la|le|ní|nic|ó|ua|mac|bin|binti|al|el)"
+NAME = rf"{CAPITALISED}(?:[ \-](?:{PARTICLE}\s)?{CAPITALISED}){{0,3}}"
+FULL_NAME = rf"{CAPITALISED}(?:[ \-](?:{PARTICLE}\s)?{CAPITALISED}){{1,3}}"
+ANY_NAME = rf"(?:{INITIALS})?(?:{NAME}|{CAPS_WORD}(?:\s{CAPS_WORD}){{0,2}})"
 NAME_WORD = (
     r"(?!(?:and|i|im|i'm|calling|from|the|a|an|not|on|in|my|is|was|um|uh|er|erm|so|but|it"
     r"|about|regarding|speaking|here|just|really|very|trying|sorry|ringing|phoning|to|with"
-    r"|at|for|of|yes|no|yeah|okay|ok|please|hi|hello)\b)[a-z'\-]{2,}"
+    r"|at|for|of|yes|no|yeah|okay|ok|please|hi|hello|because|cause|and|then|who|she|he"
+    r"|they|we|you|me|her|his|account|card|bank)\b)[a-z'\-]{2,}"
 )
 # Capitalised words after "I'm" or "this is" that are not names.
 NOT_A_NAME = (
@@ -146,7 +196,8 @@ NOT_A_NAME = (
     r"|Stuck|Away|Off|Living|Moving|Travelling|Waiting|Absolutely|Completely|Totally|Quite"
     r"|Pretty|Done|Ready|New|Due|Owed|It|This|That|What|Urgent|Important|Please|Thanks"
     r"|Hi|Hello|Dear|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Today"
-    r"|Tomorrow|Yesterday|Ok|Okay|Yes|No)\b)"
+    r"|Tomorrow|Yesterday|Ok|Okay|Yes|No|Card|Account|Visa|Mastercard|Amex|Apple|Google"
+    r"|PayPal|Amazon)\b)"
 )
 ORGANISATION = (
     r"(?!\S+\s+(?:Bank|Ltd|Limited|Plc|PLC|Society|Group|Insurance|Energy|Council|Revenue"
@@ -156,36 +207,80 @@ ORGANISATION = (
 STREET = (
     r"(?:road|rd|street|st|avenue|ave|lane|ln|close|drive|dr|grove|court|ct|place|pl|way"
     r"|crescent|cres|terrace|gardens|gdns|park|square|sq|hill|row|mews|walk|view|rise|green"
-    r"|parade|gate|wharf|quay|boulevard|yard|end|fields|meadows|croft|wynd|brae|vale)"
+    r"|parade|gate|wharf|quay|boulevard|yard|fields|meadows|croft|wynd|brae|vale)"
 )
-# Street words clear enough to trust in lower case (speech transcripts).
-SPOKEN_STREET = (
+STREET_ALONE = (  # named on its own, no house number: "Mill Lane", "Church St"
+    r"(?:Road|Rd|Street|St|Lane|Avenue|Ave|Close|Drive|Grove|Crescent|Terrace|Gardens|Mews"
+    r"|Way|Place|Square|Row|Walk)"
+)
+HOUSE_NAME = r"(?:Cottage|House|Farm|Lodge|Barn|Manor|Villa|Bungalow|Hall|Rectory|Mill)"
+SPOKEN_STREET = (  # street words clear enough to trust in lower case
     r"(?:road|street|avenue|lane|close|drive|grove|court|place|crescent|terrace|gardens"
     r"|square|mews)"
 )
-HOUSE = (
-    r"(?:(?:flat|apartment|apt|unit)\s+\w{1,4},?\s+)?"
-    rf"(?:\d{{1,4}}[a-z]?|{NUMBER_WORD}(?:[\s-]{NUMBER_WORD})?)"
-)
+UNIT = rf"(?:flat|apartment|apt|unit|room|suite)\s+(?:\d{{1,4}}[a-z]?|{NUMBER_WORD})"
+HOUSE = rf"(?:{UNIT},?\s+)?(?:\d{{1,4}}[a-z]?|{NUMBER_WORD}(?:[\s-]{NUMBER_WORD})?)"
 FILLER = r"(?:the|on|in|a|an|my|of|to|for|and|at|by|with|this|that|was|is|are|be|it|i|we|you)"
 
-# Typed values, then the same kinds read aloud.
-SORT_CODE = r"(?<![\d.\-])(?<!\d\s)\d{2}[\-\s.]\d{2}[\-\s.]\d{2}(?![\-.]?\d)(?!\s\d)"
-SORT_WORDS = r"\bsort(?:\s*code|ing\s+code)?\b|\bs/c\b"
+# --- keywords -----------------------------------------------------------------------
+
+PIN_WORDS = (
+    r"\b(?:p\W?i\W?n(?:\s*(?:number|code|no\.?))?|(?<!last\s)(?<!final\s)(?:four|4)[\s-]digits?)\b"
+)
+CVV_WORDS = (
+    r"\b(?:c\W?v\W?v2?|c\W?v\W?c2?|cv2|csc|card\s+security\s+code|sec(?:urity|\.)?\s+"
+    r"(?:code|number|digits)|(?:three|3)[\s-](?:digits?|numbers?)(?:\s+\w+){0,3}"
+    r"|(?:on|at)\s+the\s+(?:back|reverse)|(?:code\s+)?on\s+(?:the\s+)?reverse"
+    r"|signature\s+(?:strip|panel|box)|card\s+verification\s+(?:code|value))\b"
+)
+OTP_WORDS = (
+    r"\b(?:one[-\s]?time\s+(?:pass)?(?:code|password|pin|passcode)|otp|verification\s+code"
+    r"|passcode|auth(?:entication|ori[sz]ation)?\s+code|confirmation\s+code|access\s+code"
+    r"|sms|text(?:ed)?\s+(?:me\s+)?(?:a\s+)?code"
+    r"|(?<!sort\s)(?<!sort-)(?<!post\s)(?<!promo\s)(?<!area\s)(?<!dialling\s)(?<!tax\s)code)s?\b"
+)
+PASSWORD_WORDS = (
+    r"\b(?:password|pass\s+word|passwd|pwd|pw|passcode|pass\s+code|passphrase|memorable\s+"
+    r"(?:word|information|info|answer|phrase|place|name|date)|secret\s+answer"
+    r"|security\s+answer)\b"
+)
+# Where a mixed letters-and-digits token is very likely a password.
+PASSWORD_CONTEXT = (
+    rf"{PASSWORD_WORDS}|\breset\b|\blocked\s+out\b|\blog\s?in\b|\bsign\s?in\b"
+    r"|\bonline\s+banking\b"
+)
+SORT_WORDS = r"\bsort(?:\s*code|ing\s+code)?\b|\bs/?c\b"
 ACCOUNT_WORDS = r"\b(?:account|acct|acc|a/c)\b"
+EXPIRY_WORDS = (
+    r"\b(?:exp(?:iry|ires|iration|\.)?(?:\s+date)?|valid\s+(?:thru|through|until|to)|expiry)\b"
+)
+NINO_WORDS = r"\bnational\s+insurance(?:\s+number)?\b|\bni\b(?:\s+(?:number|no))?|\bnino\b"
+BIRTH_WORDS = r"\b(?:d\W?o\W?b\.?|date\s+of\s+birth|birth\s*date|birthday|born(?:\s+on)?|b\.)(?=\W)"
+POSTCODE_WORDS = r"\bpost\s*code\b|\bpostal\s+code\b|\bpc\b"
+
+# --- values -------------------------------------------------------------------------
+
+CARD_DIGITS = rf"(?<![\d])(?:\d{SEPARATOR}{{0,3}}){{12,18}}\d(?!\d)"
+# Six or more digits in groups: an identifier unless an amount, a date or a time.
+DIGIT_RUN = (
+    rf"(?<![\w£$€.,:/\-])(?:\d(?:[\s.\-\u2010-\u2015]{{0,3}})){{5,}}\d(?![\w,:/%]|\.\d)"
+    rf"{NOT_A_QUANTITY}"
+)
+SPOKEN_NUMBER = rf"{spoken_run(2, 30)}{NOT_A_QUANTITY}"
+SORT_CODE = r"(?<![\d.\-])(?<!\d\s)\d{2}\s?[\-.\s]\s?\d{2}\s?[\-.\s]\s?\d{2}(?![\-.]?\d)(?!\s\d)"
 ACCOUNT_AFTER_SORT_CODE = (
     r"\d{2}[\-\s.]?\d{2}[\-\s.]?\d{2}[,;/\s]{1,3}"
     r"(?:(?:and\s+)?(?:account|acc|a/c)\s*(?:number|no\.?)?\s*:?\s*)?(?P<v>\d{8})\b"
 )
-EXPIRY_WORDS = (
-    r"\b(?:exp(?:iry|ires|iration|\.)?(?:\s+date)?|valid\s+(?:thru|through|until|to)|expiry)\b"
+CVV_AFTER_EXPIRY = (
+    r"(?<![\d/])\d{1,2}\s*/\s*\d{2}(?![\d/])(?:\s*[,;|]\s*|\s+/\s+|\s+)(?P<v>\d{3,4})\b(?!\s*/)"
 )
-IBAN = r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30}\b"
-NINO = r"\b[A-Z]{2}[\s\-]?\d{2}[\s\-]?\d{2}[\s\-]?\d{2}[\s\-]?[A-D]\b"
-NINO_WORDS = r"\bnational\s+insurance(?:\s+number)?\b|\bni\s+(?:number|no)\b|\bnino\b"
-SPELLED = rf"(?:\b[a-z]\b|{SPOKEN})[\s,\-]*"  # letters and numbers read out one by one
-PASSPORT_VALUE = rf"(?=[A-Z0-9]*\d{{5}})[A-Z0-9]{{6,10}}\b|{spoken_run(6, 12)}"
-BIRTH_WORDS = r"\b(?:d\.?o\.?b\.?|date\s+of\s+birth|birth\s*date|birthday|born)\b"
+IBAN = r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]){11,30}\b"
+NINO = r"\b[A-Z]\s?[A-Z][\s\-]?(?:\d[\s\-]?){5}\d[\s\-]?[A-D]\b"
+PASSPORT_VALUE = (
+    rf"(?:[A-Z]{{3}}\s?)?(?=[A-Z0-9]*\d[A-Z0-9]*\d[A-Z0-9]*\d)[A-Z0-9]{{6,10}}\b"
+    rf"|{spoken_run(6, 12)}"
+)
 BIRTH_DATE = (
     rf"\b(?:\d{{1,2}}\s*[/.\-]\s*\d{{1,2}}\s*[/.\-]\s*{BIRTH_YEAR}"
     rf"|{BIRTH_YEAR}-\d{{1,2}}-\d{{1,2}}"
@@ -193,139 +288,161 @@ BIRTH_DATE = (
     rf"|{MONTH}\s+{DAY},?\s+{BIRTH_YEAR})\b"
 )
 SPOKEN_BIRTH_DATE = (
-    rf"\b(?:the\s+)?{ORDINAL}(?:\s+of)?\s+{MONTH},?\s+(?:nineteen|two\s+thousand)"
-    rf"(?:[\s-]+{NUMBER_WORD}){{0,3}}\b"
+    rf"\b(?:the\s+)?{ORDINAL}(?:\s+of)?(?:\s+the)?\s+(?:{MONTH}|{ORDINAL}),?\s+"
+    rf"(?:nineteen|two\s+thousand)(?:[\s-]+{NUMBER_WORD}){{0,3}}\b"
 )
-POSTCODE = r"\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR)\s*\d[ABD-HJLNP-UW-Z]{2}\b"
-POSTCODE_WORDS = r"\bpost\s*code\b|\bpostal\s+code\b"
-TYPED_ADDRESS = rf"\b(?i:{HOUSE}),?\s+(?:[A-Z][a-z'\-]+\s+){{1,3}}(?i:{STREET})\b"
+DATE_THEN_BIRTH_WORDS = (
+    rf"\b(?P<v>{DATE_CORE})\s+(?:is|was|=)\s+(?:my|his|her|their)\s+(?:date\s+of\s+birth|dob"
+    r"|d\.o\.b\.?|birthday)"
+)
+POSTCODE = r"\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR)[\s\-]*\d[ABD-HJLNP-UW-Z]{2}\b"
+SPOKEN_POSTCODE = (  # "b s one four d j"
+    rf"\b[a-z](?:\s[a-z])?\s{NUMBER_WORD}(?:\s(?:[a-z]|{NUMBER_WORD}))?"
+    rf"\s{DIGIT_WORD}\s[a-z]\s[a-z]\b"
+)
+TYPED_ADDRESS = (
+    rf"\b(?i:{HOUSE}),?\s+(?:(?:The|[A-Z][a-z'\-]+)\s+){{1,3}}(?i:{STREET})\b"
+    rf"|\b\d{{1,4}}[a-z]?,?\s+The\s+{CAPITALISED}"
+    rf"|\b(?:{CAPITALISED}\s){{1,2}}{HOUSE_NAME}\b"
+    rf"|(?<![a-z]\s)\b(?:{CAPITALISED}\s){{1,2}}{STREET_ALONE}\b"
+)
 SPOKEN_ADDRESS = rf"\b{HOUSE},?\s+(?:(?!{FILLER}\b)[a-z'\-]+\s+){{1,3}}{SPOKEN_STREET}\b"
+PO_BOX = r"\bp\.?\s?o\.?\s+box\s+\d{1,6}\b"
 NAME_INTRODUCED = (
-    r"(?i:\b(?:my|his|her|their|the)\s+name(?:'s|\s+is)|\b(?:sur|first\s+|last\s+|full\s+|fore)?name(?:'s|\s*:)?"
-    r"|\bfao|\battn:?|\bc/o|\bask\s+for|\bspeak\s+to"
+    r"(?i:\b(?:my|his|her|their|the)\s+(?:sur|first\s+|last\s+|full\s+|fore|maiden\s+)?"
+    r"name(?:'s|\s+is)|\b(?:sur|first\s+|last\s+|full\s+|fore|maiden\s+)?name(?:'s|\s*:)?"
+    r"|\bfao|\battn:?|\bc/o|\bask\s+for|\bspeak\s+to|\btitular:?"
     r"|\b(?:my|our|her|his)\s+(?:late\s+)?(?:son|daughter|wife|husband|partner|mum|mother|dad"
     r"|father|brother|sister|friend|grandson|granddaughter|nan|gran|grandma|grandad|uncle"
     r"|aunt|auntie|niece|nephew|carer|landlord|tenant|colleague|boss|neighbour),?"
-    r"|\bname\s+on\s+the\s+(?:card|account)\s+(?:is|says|reads)"
+    r"|\bname\s+on\s+(?:the\s+)?(?:card|account)(?:\s+(?:is|says|reads))?:?"
     r"|\baccount\s+(?:holder|name)(?:\s+is)?"
     r"|\b(?:payee|beneficiary|recipient)(?:\s+name)?(?:\s+is)?|\bin\s+the\s+name\s+of"
-    rf"|\b(?:mr|mrs|ms|miss|dr|mx)\.?)\s*:?\s+(?P<v>{NAME})"
+    rf"|\b(?:mr|mrs|ms|miss|dr|mx|sir|dame|prof)\.?)\s*:?\s+(?P<v>{ANY_NAME})"
 )
 NAME_SELF = (
     r"(?i:\bthis\s+is|\bi'?m|\bi\s+am|\bsigned|\bshe'?s|\bhe'?s|\bit'?s)"
-    rf",?\s+(?P<v>{NOT_A_NAME}{NAME})(?!\s+(?i:bank|account|card))"
+    rf",?\s+(?P<v>{NOT_A_NAME}(?:{INITIALS})?{NAME})(?!\s+(?i:bank|account|card))"
 )
 NAME_PAYEE = (
-    r"(?i:\b(?:to|from|called|named|pay|paid|sent|transfer(?:red)?\s+to))"
-    rf"\s+(?P<v>{ORGANISATION}{NOT_A_NAME}{FULL_NAME})"
+    r"(?i:\b(?:to|from|called|named|pay|paid|sent|transfer(?:red)?\s+to|for))"
+    rf"\s+(?P<v>{ORGANISATION}{NOT_A_NAME}(?:{FULL_NAME}|{INITIALS}{CAPITALISED}))"
+)
+SIGN_OFF_WORDS = (
+    r"(?i:thanks|thank\s+you|regards|cheers|best|sincerely|many\s+thanks|ta|kind\s+regards"
+    r"|yours|warm\s+wishes|love|sent\s+from\s+my\s+\w+)"
 )
 NAME_SIGN_OFF = (
-    r"\b(?i:thanks|thank\s+you|regards|cheers|best|sincerely|many\s+thanks|ta|kind\s+regards)"
-    rf"[\s,!.\-]*(?P<v>{NOT_A_NAME}{NAME})[\s.!]*$"
+    rf"\b{SIGN_OFF_WORDS}[\s,!.\-]*(?P<v>{NOT_A_NAME}(?:{INITIALS})?"
+    rf"(?:{NAME}|{CAPS_WORD}(?:\s{CAPS_WORD})?|{LOWER}\.\s?[a-z'\-]+))[\s.!]*$"
 )
-NAME_DASH_SIGN_OFF = rf"\s[\-\u2013\u2014]\s?(?P<v>{NOT_A_NAME}{NAME})[\s.!]*$"
+NAME_DASH_SIGN_OFF = rf"(?:^|\s)[\-\u2013\u2014]\s?(?P<v>{NOT_A_NAME}(?:{INITIALS})?{NAME})"
+INITIAL_AND_SURNAME = rf"(?<![\w.])(?:{INITIALS})(?P<v>{CAPITALISED})\b"
 SPOKEN_NAME = (
-    r"\b(?:(?:my|his|her|their|the)\s+name(?:'s|\s+is)|name\s+on\s+the\s+card\s+is)"
+    r"\b(?:(?:my|his|her|their|the)\s+(?:sur|first\s+|last\s+|maiden\s+)?name(?:'s|\s+is)"
+    r"|name\s+on\s+the\s+card\s+is|(?:sur|first\s+|last\s+)name|(?:she'?s|he'?s|is)\s+called"
+    r"|named|mister|missus|doctor)"
     rf"\s+(?P<v>{NAME_WORD}(?:\s+{NAME_WORD}){{0,2}})"
+)
+SPOKEN_CALLER = (
+    rf"\b(?:this\s+is|it'?s|i'?m)\s+(?:(?:doctor|mister|missus|miss)\s+)?"
+    rf"(?P<v>{NAME_WORD}(?:\s+{NAME_WORD})?)\s+(?:calling|speaking|here|ringing|phoning)\b"
 )
 # A known given name, and the surname words after it: "Desmond Pike", "callum frobisher".
 GIVEN_AND_SURNAME = rf"(?<![\w'])[A-Z][a-z]+(?:[ \-]{CAPITALISED}){{0,2}}"
 GIVEN_AND_SURNAME_LOWER = rf"(?<![\w'])[a-z]+(?:\s+{NAME_WORD}){{0,2}}"
-SPOKEN_CALLER = (
-    rf"\b(?:this\s+is|it'?s|i'?m)\s+(?P<v>{NAME_WORD}(?:\s+{NAME_WORD})?)"
-    r"\s+(?:calling|speaking|here|ringing|phoning)\b"
-)
 EMAIL = r"\b[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+\b"
 SPOKEN_EMAIL = (
     r"\b[a-z0-9_\-]+(?:\s+(?:dot|underscore)\s+[a-z0-9_\-]+)*"
     r"\s+at\s+[a-z0-9\-]+(?:\s+dot\s+[a-z]{2,6})+\b"
 )
-OTP_VALUE = rf"(?<!\d)\d{{3}}[\s\-]?\d{{3}}(?!\d)|(?<!\d)\d{{4,8}}(?!\d)|{spoken_run(4, 8)}"
-PASSWORD = rf"(?:{PASSWORD_WORDS}){TIGHT_GAP}[\"']?(?P<v>{NOT_A_SECRET}{SECRET_TOKEN})"
-SPOKEN_DIGITS = rf"\b{DIGIT_WORD}(?:[\s,\-]+(?:(?:double|triple)\s+)?{DIGIT_WORD}){{5,}}\b"
-LONG_NUMBER = r"(?<![\d£$€.,\-])(?:\d[ .]?){8,11}\d(?![\d,\-])"
-SPOKEN_POSTCODE = (  # "b s one four d j"
-    rf"\b[a-z](?:\s[a-z])?\s{NUMBER_WORD}(?:\s(?:[a-z]|{NUMBER_WORD}))?"
-    rf"\s{DIGIT_WORD}\s[a-z]\s[a-z]\b"
+DISGUISED_EMAIL = (
+    r"\b[\w.+\-]+\s*[\[\(\{<]\s*at\s*[\]\)\}>]\s*[\w\-]+"
+    r"(?:\s*(?:[\[\(\{<]\s*dot\s*[\]\)\}>]|\.)\s*[\w\-]+)+"
 )
+OTP_VALUE = (
+    r"(?<![\dA-Za-z])(?:[A-Z]-?)?\d{3}[\s\-]?\d{3}(?![\dA-Za-z])"
+    r"|(?<![\dA-Za-z])\d{4,8}(?![\dA-Za-z])"
+    rf"|{spoken_run(2, 8)}"
+)
+PASSWORD = rf"(?:{PASSWORD_WORDS}){TIGHT_GAP}[\"'(\[]?(?P<v>{NOT_A_SECRET}{SECRET_TOKEN})"
+SPOKEN_PASSWORD = (
+    rf"(?:{PASSWORD_WORDS})(?:'s|\s+is|\s+was)\s+(?P<v>{NOT_A_SECRET}(?:\S+\s+){{0,7}}\S+)"
+)
+LOOKS_LIKE_PASSWORD = (  # letters with digits or symbols: Tulip!2024, Summer2025
+    r"(?<!\S)[\[(\"']?(?P<v>(?=(?:\S*[A-Za-z]){3})(?=\S*[\d!@#$%^&*_?])(?![\d£$€])"
+    r"[^\s\[\]()\"']{6,64}?)(?=[\])\"']?[.,;!?]*(?:\s|$))"
+)
+SHORT_NUMBER = r"(?<![\d£$€.,:/\-])(?:{})(?![\dA-Za-z]|[,.:/%\-]\d)"
 SPELLED_WORD = r"\b[a-z](?:[\s\-][a-z]\b){3,}"  # "v a s q u e z"
-# Anywhere in a message that talks about the secret, a value that looks like it.
-LOOKS_LIKE_PASSWORD = (
-    r"(?<!\S)(?=\S*[A-Za-z])(?=\S*[\d!@#$%^&*_?])(?![\d£$€])[^\s\[\]]{6,64}?(?=[.,;!?)]*(?:\s|$))"
-)
-DIGITS = r"(?<![\d£$€.,:/\-])(?:{})(?![\d,.:/%\-]?\d)"
 
 RULES: tuple[Rule, ...] = (
     # Cards: 13 to 19 digits with any separators; Luhn-valid ones are surer, mistyped
-    # ones are still masked. Read aloud: twelve or more numbers in a row.
+    # ones are still masked. Read aloud (or mixed): thirteen digits or more.
     _rule("CREDIT_CARD", CARD_DIGITS, 0.9, check=luhn),
     _rule("CREDIT_CARD", CARD_DIGITS, 0.5),
-    _rule("CREDIT_CARD", spoken_run(12, 24), 0.5),
-    _rule("CREDIT_CARD", _near(r"\bcard\b", spoken_run(4, 24)), 0.45),
+    _rule("CREDIT_CARD", SPOKEN_NUMBER, 0.55, check=read_aloud(13)),
     _rule("CARD_EXPIRY", _near(EXPIRY_WORDS, r"\d{1,2}\s*/\s*\d{2,4}", r"[^\d.?!\n]{0,15}?"), 0.6),
-    # Sort codes: 12-34-56, 12 34 56, 12.34.56; six digits or read aloud after "sort code".
+    # Sort codes and account numbers, in context or by their shape.
     _rule("UK_SORT_CODE", SORT_CODE, 0.55),
     _rule("UK_SORT_CODE", _near(SORT_WORDS, rf"\d{{6}}\b|{spoken_run(3, 6)}"), 0.7),
-    # Account numbers: 7 or 8 digits after "account", or right after a sort code.
     _rule(
         "UK_ACCOUNT_NUMBER",
-        _near(ACCOUNT_WORDS, rf"(?<!\d)\d{{7,8}}(?!\d)|\d{{4}}\s\d{{4}}\b|{spoken_run(6, 10)}"),
+        _near(ACCOUNT_WORDS, rf"(?<!\d)\d{{7,8}}(?!\d)|\d{{4}}\s\d{{4}}\b|{spoken_run(4, 10)}"),
         0.6,
     ),
     _rule("UK_ACCOUNT_NUMBER", ACCOUNT_AFTER_SORT_CODE, 0.6),
-    _rule(
-        "UK_ACCOUNT_NUMBER", DIGITS.format(r"\d{8}|\d{4}[\s\-]\d{4}"), 0.5, context=ACCOUNT_WORDS
-    ),
+    _rule("UK_ACCOUNT_NUMBER", SHORT_NUMBER.format(r"\d{7,8}|\d{4}[\s\-]\d{4}"), 0.5),
     _rule("IBAN_CODE", IBAN, 0.8),
-    # National Insurance numbers: AB 12 34 56 C; read aloud after "national insurance".
     _rule("UK_NINO", NINO, 0.8),
     _rule("UK_NINO", _near(NINO_WORDS, rf"(?:{SPELLED}){{7,12}}", r"[^\d.?!\n]{0,25}?"), 0.6),
-    # Passports: 9 digits (UK) or letters and digits, after "passport".
     _rule("PASSPORT", _near(r"\bpassport\b", PASSPORT_VALUE), 0.7),
-    # Dates of birth: after "born" or "date of birth" in any format; any date from 1900
-    # to 2012 on its own.
+    # Dates of birth: near "born" or "date of birth" in any format (before or after);
+    # any date from 1900 to 2012 on its own.
     _rule("DATE_OF_BIRTH", _near(BIRTH_WORDS, DATE, r"[^.?!\n]{0,40}?"), 0.7),
+    _rule("DATE_OF_BIRTH", DATE_THEN_BIRTH_WORDS, 0.7),
     _rule("DATE_OF_BIRTH", BIRTH_DATE, 0.5),
     _rule("DATE_OF_BIRTH", SPOKEN_BIRTH_DATE, 0.5),
-    _rule("DATE_OF_BIRTH", _near(BIRTH_WORDS, spoken_run(3, 8), r"[^.?!\n]{0,20}?"), 0.6),
-    # Postcodes: SW1A 1AA, m1 1ae; read aloud after "postcode".
+    # Postcodes and addresses.
     _rule("UK_POSTCODE", POSTCODE, 0.6),
     _rule("UK_POSTCODE", SPOKEN_POSTCODE, 0.5),
     _rule(
         "UK_POSTCODE", _near(POSTCODE_WORDS, rf"(?:{SPELLED}){{4,8}}", r"[^\d.?!\n]{0,20}?"), 0.6
     ),
-    # Address lines: a house number and a street (capitalised when typed).
     _rule("ADDRESS", TYPED_ADDRESS, 0.6, flags=0),
     _rule("ADDRESS", SPOKEN_ADDRESS, 0.45),
-    _rule("ADDRESS", r"\b(?:flat|apartment|apt|unit)\s+\d{1,4}[a-z]?\b", 0.45),
-    # Names: after "my name is", "this is", a title, to a payee, or in a sign-off.
+    _rule("ADDRESS", rf"\b{UNIT}\b", 0.45),
+    _rule("ADDRESS", PO_BOX, 0.6),
+    # Names: introduced, self-named, payees, sign-offs, initials, known given names.
     _rule("PERSON", NAME_INTRODUCED, 0.7, flags=0),
     _rule("PERSON", NAME_SELF, 0.55, flags=0),
     _rule("PERSON", NAME_PAYEE, 0.45, flags=0),
     _rule("PERSON", NAME_SIGN_OFF, 0.6, flags=0),
     _rule("PERSON", NAME_DASH_SIGN_OFF, 0.5, flags=0),
+    _rule("PERSON", INITIAL_AND_SURNAME, 0.5, flags=0),
     _rule("PERSON", SPOKEN_NAME, 0.6),
     _rule("PERSON", SPOKEN_CALLER, 0.6),
     _rule("PERSON", GIVEN_AND_SURNAME, 0.5, check=starts_with_a_given_name, flags=0),
     _rule("PERSON", GIVEN_AND_SURNAME_LOWER, 0.4, check=starts_with_a_given_name, flags=0),
-    # E-mail addresses, typed or read aloud ("jo dot bloggs at mail dot com").
+    # E-mail addresses: typed, read aloud, disguised ("jo[at]example[dot]com").
     _rule("EMAIL_ADDRESS", EMAIL, 0.9),
     _rule("EMAIL_ADDRESS", SPOKEN_EMAIL, 0.6),
-    # Phones written without spaces, which the phone library misses.
+    _rule("EMAIL_ADDRESS", DISGUISED_EMAIL, 0.6),
     _rule("PHONE_NUMBER", r"(?<![\w+])\+\d{10,14}\b", 0.5),
-    # Secrets in context: PIN, card security code, one-time code, password.
-    _rule("PIN", _near(PIN_WORDS, rf"(?<!\d)\d{{4,6}}(?!\d)|{spoken_run(4, 6)}"), 0.7),
+    # Secrets: after their keyword, or anywhere in a message that talks about them.
+    _rule("PIN", _near(PIN_WORDS, rf"(?<!\d)\d{{4,6}}(?!\d)|{spoken_run(2, 6)}"), 0.7),
     _rule("CVV", _near(CVV_WORDS, rf"(?<!\d)\d{{3,4}}(?!\d)|{spoken_run(2, 4)}"), 0.7),
+    _rule("CVV", CVV_AFTER_EXPIRY, 0.6),
     _rule("ONE_TIME_CODE", _near(OTP_WORDS, OTP_VALUE), 0.6),
     _rule("PASSWORD", PASSWORD, 0.7),
-    _rule("PIN", DIGITS.format(rf"\d{{4}}|{spoken_run(4, 4)}"), 0.5, context=PIN_WORDS),
-    _rule("CVV", DIGITS.format(rf"\d{{3}}|{spoken_run(2, 3)}"), 0.5, context=CVV_WORDS),
-    _rule("ONE_TIME_CODE", DIGITS.format(r"\d{6}|\d{3}\s\d{3}"), 0.5, context=OTP_WORDS),
-    _rule("PASSWORD", LOOKS_LIKE_PASSWORD, 0.5, flags=0, context=PASSWORD_WORDS),
-    _rule("PASSWORD", DIGITS.format(r"\d{4,8}"), 0.45, context=PASSWORD_WORDS),
+    _rule("PASSWORD", SPOKEN_PASSWORD, 0.5),
+    _rule("PIN", SHORT_NUMBER.format(rf"\d{{4}}|{spoken_run(2, 4)}"), 0.5, context=PIN_WORDS),
+    _rule("CVV", SHORT_NUMBER.format(rf"\d{{3}}|{spoken_run(2, 3)}"), 0.5, context=CVV_WORDS),
+    _rule("ONE_TIME_CODE", SHORT_NUMBER.format(r"\d{6}|\d{3}\s\d{3}"), 0.5, context=OTP_WORDS),
+    _rule("PASSWORD", LOOKS_LIKE_PASSWORD, 0.5, flags=0, context=PASSWORD_CONTEXT),
+    _rule("PASSWORD", SHORT_NUMBER.format(r"\d{4,8}"), 0.45, context=PASSWORD_WORDS),
+    # Any other identifier: six digits or more, typed or read aloud; spelled-out words.
+    _rule("NUMBER", DIGIT_RUN, 0.4, check=not_an_amount_or_date),
+    _rule("NUMBER", SPOKEN_NUMBER, 0.4, check=read_aloud(6)),
     _rule("NUMBER", SPELLED_WORD, 0.4),
-    # Anything else read aloud digit by digit, six or more in a row, is an identifier;
-    # so is a long digit run typed with spaces or dots (9 to 12 digits).
-    _rule("NUMBER", SPOKEN_DIGITS, 0.5),
-    _rule("NUMBER", LONG_NUMBER, 0.4),
 )

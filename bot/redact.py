@@ -93,7 +93,9 @@ def rule_spans(rule: Rule, text: str) -> list[Span]:
         if rule.check and not rule.check(value):
             position = match.start() + 1
             continue
-        position = max(match.end(), match.start() + 1)
+        # A keyword's value may hold the next keyword ("the name MR D PATEL"): those
+        # rules look again from the next character; overlaps are merged later.
+        position = match.start() + 1 if group else match.end()
         stripped = value.rstrip(TRIM)
         start += len(value) - len(value.lstrip(TRIM))
         end -= len(value) - len(stripped)

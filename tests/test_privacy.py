@@ -14,7 +14,12 @@ from bot.types import Action
 from evals.stored import database_bytes, leaked
 from voice.listen import Transcript
 
-DEV_CORPUS = Path(__file__).parent.parent / "evals" / "data" / "dev" / "pii_messages.jsonl"
+DEV = Path(__file__).parent.parent / "evals" / "data" / "dev"
+DEV_CORPUS = DEV / "pii_messages.jsonl"
+# Written to defeat a pattern-based masker; 11 of its 300 messages still get through
+# (names without any cue, foreign addresses, a phone typed with letter O's), listed in
+# docs/privacy-and-security.md.
+ADVERSARIAL_CORPUS = DEV / "pii_messages_2.jsonl"
 
 # What the review found stored raw, one case per kind, in the formats customers use.
 UK_CASES = [
@@ -57,6 +62,16 @@ def test_every_string_of_the_development_corpus_is_masked(redactor):
         masked = redactor.mask(row["text"])
         leaks += [(value, masked) for value in leaked(row["must_not_store"], masked.encode())]
     assert leaks == []
+
+
+def test_the_adversarial_development_corpus_mostly_fails(redactor):
+    rows = read_corpus(ADVERSARIAL_CORPUS)
+    leaking = [
+        row["text"]
+        for row in rows
+        if leaked(row["must_not_store"], redactor.mask(row["text"]).encode())
+    ]
+    assert len(rows) == 300 and len(leaking) <= 11
 
 
 def test_ordinary_numbers_are_mostly_left_alone(redactor):

@@ -32,6 +32,7 @@ CHROMIUM_FLAGS = [
 AGENT_USER = "agent"
 AGENT_PASSWORD = secrets.token_urlsafe(12)
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+WIDGET_KEY = "teller-widget-session"
 
 
 @pytest.fixture(scope="module")
@@ -170,3 +171,16 @@ def test_gradio_client_text_and_voice(server, tmp_path):
     question.write_bytes(wav_bytes(spoken, SAMPLE_RATE))
     voice = client.predict(handle_file(str(question)), [], session_id, api_name="/voice")
     assert "person" in voice[1].lower() and voice[3] and voice[5] == session_id
+
+
+def test_widget_starts_over_when_its_session_is_refused(page, server):
+    page.goto(f"{server}/widget/example.html")
+    page.evaluate("key => localStorage.setItem(key, 'made-up-session')", WIDGET_KEY)
+    page.locator("#teller-widget .bubble").click()
+    page.locator("#teller-widget input[name=message]").fill("How do I freeze my card?")
+    page.locator("#teller-widget button.send").click()
+    page.locator("#teller-widget .msg.bot").first.wait_for()
+    notes = page.locator("#teller-widget .note").all_inner_texts()
+    assert any("not issued by Teller" in note for note in notes)
+    kept = page.evaluate("key => localStorage.getItem(key)", WIDGET_KEY)
+    assert kept and kept != "made-up-session" and kept.count(".") == 1

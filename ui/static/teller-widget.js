@@ -98,9 +98,24 @@
     const data = await response.json().catch(() => ({}));
     if (!response.ok) {
       const detail = typeof data.detail === "string" ? data.detail : "Something went wrong.";
-      throw new Error(detail);
+      const error = new Error(detail);
+      error.status = response.status;
+      throw error;
     }
     return data;
+  }
+
+  // A session the server no longer accepts (expired, or not one it issued): forget it,
+  // say why, and send the message again in a new conversation.
+  async function withSession(send) {
+    try {
+      return await send(localStorage.getItem(storageKey));
+    } catch (error) {
+      if (error.status !== 403) throw error;
+      localStorage.removeItem(storageKey);
+      show(error.message, "note");
+      return await send(null);
+    }
   }
 
   form.addEventListener("submit", async (event) => {
@@ -111,12 +126,11 @@
     show(message, "msg user");
     const waiting = show("…", "note");
     try {
-      const body = { message, session_id: localStorage.getItem(storageKey) };
-      showReply(await call("/api/v1/chat", {
+      showReply(await withSession((session) => call("/api/v1/chat", {
         method: "POST",
         headers: { "Content-Type": "application/json" },
-        body: JSON.stringify(body),
-      }));
+        body: JSON.stringify({ message, session_id: session }),
+      })));
     } catch (error) {
       show(error.message, "note error");
     } finally {
@@ -144,13 +158,15 @@
       stream.getTracks().forEach((track) => track.stop());
       mic.classList.remove("recording");
       recorder = null;
-      const form = new FormData();
-      form.append("audio", new Blob(chunks, { type: chunks[0] ? chunks[0].type : "audio/webm" }), "question.webm");
-      const session = localStorage.getItem(storageKey);
-      if (session) form.append("session_id", session);
+      const audio = new Blob(chunks, { type: chunks[0] ? chunks[0].type : "audio/webm" });
       const waiting = show("…", "note");
       try {
-        const data = await call("/api/v1/voice", { method: "POST", body: form });
+        const data = await withSession((session) => {
+          const form = new FormData();
+          form.append("audio", audio, "question.webm");
+          if (session) form.append("session_id", session);
+          return call("/api/v1/voice", { method: "POST", body: form });
+        });
         show("(spoken) " + (data.transcript || "not understood"), "msg user");
         showReply(data);
         if (data.reply_audio) new Audio(base + data.reply_audio).play().catch(() => {});
