@@ -1,7 +1,7 @@
 """The turn runner: one customer message in, one checked reply out.
 
-    message -> hygiene -> redact -> screen -> emotion -> retrieval -> risk -> decide
-            -> tone -> generate -> handoff -> grounding -> store -> Reply
+    message -> hygiene -> redact -> requests -> emotion -> retrieval -> risk -> screen
+            -> decide -> tone -> generate -> handoff -> grounding -> store -> Reply
 
 :meth:`Assistant.stream` runs the stages in order, timing each, and yields the reply
 as it is produced: :class:`Token` pieces, then the :class:`Reply`. The turn's
@@ -83,10 +83,11 @@ class Assistant:
         return [
             stages.Hygiene(self.config.max_message_chars),
             stages.Redact(self.redactor),
-            stages.Screen(self.screen),
+            stages.Requests(),
             stages.Feel(self.emotion),
             stages.Retrieve(self.retriever),
             stages.Assess(self.risk),
+            stages.Screen(self.screen),
             stages.Decide(self.config.policy, self.retriever),
             stages.Choose(),
             stages.Compose(writer),

@@ -55,8 +55,24 @@ def luhn(number: str) -> bool:
     return (sum(odd) + sum(even)) % 10 == 0
 
 
+# Given names that are also everyday words: a name only when a capitalised surname
+# follows ("Mark Dempsey", not "mark the payment").
+WORD_NAMES = frozenset(
+    {"mark", "dean", "will", "grace", "rose", "jack", "frank", "bill", "pat", "rob", "sue",
+    "ray", "don", "max", "drew", "miles", "grant", "carol", "gene", "guy", "hope", "faith",
+    "joy", "holly", "ivy", "iris", "ruby", "amber", "pearl", "dawn", "summer", "may", "june",
+    "april", "august", "hazel", "heather", "olive", "violet", "poppy", "robin", "victor",
+    "roger", "nick", "rich", "penny", "chase", "hunter", "sky", "river", "angel", "heath",
+    "cliff", "wade", "reed"}
+)  # fmt: skip
+
+
 def starts_with_a_given_name(value: str) -> bool:
     return value.split()[0].split("-")[0].lower() in GIVEN_NAMES
+
+
+def starts_with_a_word_name(value: str) -> bool:
+    return len(value.split()) > 1 and value.split()[0].lower() in WORD_NAMES
 
 
 ONES = {"zero", "oh", "o", "nought", "one", "two", "three", "four", "five", "six", "seven",
@@ -122,6 +138,15 @@ NOT_A_QUANTITY = (
 )
 
 
+HEARD = rf"(?:(?:double|triple)\s+)?(?:{NUMBER_WORD}|\d+|to|too|for|won|ate|fore)"
+
+
+def heard_run(least: int, most: int) -> str:
+    """Numbers as a recogniser may mishear them ("for to won ate": 4 2 1 8); trusted only
+    right after their keyword."""
+    return rf"\b{HEARD}(?:{SPOKEN_SEPARATOR}{HEARD}){{{least - 1},{most - 1}}}\b"
+
+
 def spoken_run(least: int, most: int = 24) -> str:
     """``least`` to ``most`` numbers read aloud (or digit groups) in a row."""
     return rf"\b{SPOKEN}(?:{SPOKEN_SEPARATOR}{SPOKEN}){{{least - 1},{most - 1}}}\b"
@@ -132,7 +157,11 @@ LETTER_WORD = (
     r"|november|oscar|papa|quebec|romeo|sierra|tango|uniform|victor|whiskey|x-?ray|yankee"
     r"|zulu)"
 )
-SPELLED = rf"(?:\b[a-z]\b|{LETTER_WORD}|{SPOKEN})[\s,\-]*"  # letters and numbers one by one
+LETTER_NAME = (  # as a recogniser writes a letter said aloud
+    r"(?:eh|bee|see|dee|ee|ef|gee|aitch|jay|kay|el|em|en|pee|cue|ar|ess|tee|vee|ex|zed)"
+)
+LETTER = rf"(?:\b[a-z]\b|{LETTER_WORD}|{LETTER_NAME})"
+SPELLED = rf"(?:{LETTER}|{SPOKEN})[\s,\-]*"  # letters and numbers one by one
 ORDINAL = (
     r"(?:(?:(?:twenty|thirty)[\s-])?(?:first|second|third|fourth|fifth|sixth|seventh|eighth"
     r"|ninth)|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth"
@@ -143,7 +172,7 @@ MONTH = (
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
 DAY = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?|{ORDINAL})"
-YEAR = rf"(?:\d{{4}}|'?\d{{2}}|{NUMBER_WORD}(?:[\s-]+{NUMBER_WORD}){{1,3}})"
+YEAR = rf"(?:\d{{4}}|'?\d{{2}}|{NUMBER_WORD}(?:[\s-]+{NUMBER_WORD}){{0,3}})"
 DATE_CORE = (
     rf"(?:\d{{1,2}}\s*[/.\-]\s*\d{{1,2}}\s*[/.\-]\s*\d{{2,4}}"
     rf"|\d{{4}}-\d{{1,2}}-\d{{1,2}}|\d{{8}}"
@@ -199,10 +228,12 @@ NOT_A_NAME = (
     r"|Tomorrow|Yesterday|Ok|Okay|Yes|No|Card|Account|Visa|Mastercard|Amex|Apple|Google"
     r"|PayPal|Amazon)\b)"
 )
-ORGANISATION = (
-    r"(?!\S+\s+(?:Bank|Ltd|Limited|Plc|PLC|Society|Group|Insurance|Energy|Council|Revenue"
-    r"|Water|Telecom|Mobile|Airways|Airlines|Store|Stores|Shop|Pay|Card|Account|Road|Street"
-    r"|Avenue|Lane|Close|Drive|Grove|Court)\b)"
+ORGANISATION = (  # "from Lindenbrook Bank", "to Gatwick North Terminal": not people
+    r"(?!(?:\S+\s+){1,3}?(?:Bank|Ltd|Limited|Plc|PLC|LLP|Society|Group|Insurance|Energy"
+    r"|Council|Revenue|Water|Telecom|Mobile|Airways|Airlines|Store|Stores|Shop|Pay|Card"
+    r"|Account|Road|Street|Avenue|Lane|Close|Drive|Grove|Court|Airport|Terminal|Station"
+    r"|Wharf|Cross|Park|Centre|Center|Hospital|University|College|School|Hotel|Market"
+    r"|Square|Services|Motors|Garage)\b)"
 )
 STREET = (
     r"(?:road|rd|street|st|avenue|ave|lane|ln|close|drive|dr|grove|court|ct|place|pl|way"
@@ -241,8 +272,9 @@ OTP_WORDS = (
 )
 PASSWORD_WORDS = (
     r"\b(?:password|pass\s+word|passwd|pwd|pw|passcode|pass\s+code|passphrase|memorable\s+"
-    r"(?:word|information|info|answer|phrase|place|name|date)|secret\s+answer"
-    r"|security\s+answer)\b"
+    r"(?:word|information|info|answer|phrase|place|name|date)|secret\s+(?:answer|word)"
+    r"|security\s+(?:answer|question)|mother'?s\s+maiden\s+name|first\s+school"
+    r"|first\s+pet|favourite\s+(?:teacher|film|team|place|food|colour))\b"
 )
 # Where a mixed letters-and-digits token is very likely a password.
 PASSWORD_CONTEXT = (
@@ -296,9 +328,9 @@ DATE_THEN_BIRTH_WORDS = (
     r"|d\.o\.b\.?|birthday)"
 )
 POSTCODE = r"\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR)[\s\-]*\d[ABD-HJLNP-UW-Z]{2}\b"
-SPOKEN_POSTCODE = (  # "b s one four d j"
-    rf"\b[a-z](?:\s[a-z])?\s{NUMBER_WORD}(?:\s(?:[a-z]|{NUMBER_WORD}))?"
-    rf"\s{DIGIT_WORD}\s[a-z]\s[a-z]\b"
+SPOKEN_POSTCODE = (  # "b s one four d j", "delta hotel one three lima tango"
+    rf"\b{LETTER}(?:\s{LETTER})?\s{NUMBER_WORD}(?:\s(?:{LETTER}|{NUMBER_WORD}))?"
+    rf"\s{DIGIT_WORD}\s{LETTER}\s{LETTER}\b"
 )
 TYPED_ADDRESS = (
     rf"\b(?i:{HOUSE}),?\s+(?:(?:The|[A-Z][a-z'\-]+)\s+){{1,3}}(?i:{STREET})\b"
@@ -312,9 +344,10 @@ NAME_INTRODUCED = (
     r"(?i:\b(?:my|his|her|their|the)\s+(?:sur|first\s+|last\s+|full\s+|fore|maiden\s+)?"
     r"name(?:'s|\s+is)|\b(?:sur|first\s+|last\s+|full\s+|fore|maiden\s+)?name(?:'s|\s*:)?"
     r"|\bfao|\battn:?|\bc/o|\bask\s+for|\bspeak\s+to|\btitular:?"
-    r"|\b(?:my|our|her|his)\s+(?:late\s+)?(?:son|daughter|wife|husband|partner|mum|mother|dad"
+    r"|\b(?:my|our|her|his)\s+(?:late\s+)?(?:ex-?\s?)?(?:son|daughter|wife|husband|partner|mum|mother|dad"
     r"|father|brother|sister|friend|grandson|granddaughter|nan|gran|grandma|grandad|uncle"
-    r"|aunt|auntie|niece|nephew|carer|landlord|tenant|colleague|boss|neighbour),?"
+    r"|aunt|auntie|niece|nephew|carer|landlord|tenant|colleague|boss|neighbour"
+    r"|(?:sole\s+)?trader|builder|plumber|solicitor|executor),?"
     r"|\bname\s+on\s+(?:the\s+)?(?:card|account)(?:\s+(?:is|says|reads))?:?"
     r"|\baccount\s+(?:holder|name)(?:\s+is)?"
     r"|\b(?:payee|beneficiary|recipient)(?:\s+name)?(?:\s+is)?|\bin\s+the\s+name\s+of"
@@ -351,6 +384,9 @@ SPOKEN_CALLER = (
 # A known given name, and the surname words after it: "Desmond Pike", "callum frobisher".
 GIVEN_AND_SURNAME = rf"(?<![\w'])[A-Z][a-z]+(?:[ \-]{CAPITALISED}){{0,2}}"
 GIVEN_AND_SURNAME_LOWER = rf"(?<![\w'])[a-z]+(?:\s+{NAME_WORD}){{0,2}}"
+WORD_NAME_AND_SURNAME = (  # mid-sentence only: "Grant Thornton" yes, "Will Smith" at the start no
+    rf"(?:(?<=[a-z,;:(]\s)|(?<=\())[A-Z][a-z]+\s{CAPITALISED}"
+)
 EMAIL = r"\b[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+\b"
 SPOKEN_EMAIL = (
     r"\b[a-z0-9_\-]+(?:\s+(?:dot|underscore)\s+[a-z0-9_\-]+)*"
@@ -366,8 +402,9 @@ OTP_VALUE = (
     rf"|{spoken_run(2, 8)}"
 )
 PASSWORD = rf"(?:{PASSWORD_WORDS}){TIGHT_GAP}[\"'(\[]?(?P<v>{NOT_A_SECRET}{SECRET_TOKEN})"
-SPOKEN_PASSWORD = (
-    rf"(?:{PASSWORD_WORDS})(?:'s|\s+is|\s+was)\s+(?P<v>{NOT_A_SECRET}(?:\S+\s+){{0,7}}\S+)"
+SPOKEN_PASSWORD = (  # the words after "... is": "liverpool two thousand and five"
+    rf"(?:{PASSWORD_WORDS})(?:[^.?!\n]{{0,40}}?)(?:'s|\s+is|\s+was|:)\s+"
+    rf"(?P<v>{NOT_A_SECRET}(?:[^\s,.;!?]+\s+){{0,6}}[^\s,.;!?]+)"
 )
 LOOKS_LIKE_PASSWORD = (  # letters with digits or symbols: Tulip!2024, Summer2025
     r"(?<!\S)[\[(\"']?(?P<v>(?=(?:\S*[A-Za-z]){3})(?=\S*[\d!@#$%^&*_?])(?![\d£$€])"
@@ -401,6 +438,7 @@ RULES: tuple[Rule, ...] = (
     # any date from 1900 to 2012 on its own.
     _rule("DATE_OF_BIRTH", _near(BIRTH_WORDS, DATE, r"[^.?!\n]{0,40}?"), 0.7),
     _rule("DATE_OF_BIRTH", DATE_THEN_BIRTH_WORDS, 0.7),
+    _rule("DATE_OF_BIRTH", rf"\b{DATE_CORE}", 0.45, context=BIRTH_WORDS),
     _rule("DATE_OF_BIRTH", BIRTH_DATE, 0.5),
     _rule("DATE_OF_BIRTH", SPOKEN_BIRTH_DATE, 0.5),
     # Postcodes and addresses.
@@ -424,6 +462,7 @@ RULES: tuple[Rule, ...] = (
     _rule("PERSON", SPOKEN_CALLER, 0.6),
     _rule("PERSON", GIVEN_AND_SURNAME, 0.5, check=starts_with_a_given_name, flags=0),
     _rule("PERSON", GIVEN_AND_SURNAME_LOWER, 0.4, check=starts_with_a_given_name, flags=0),
+    _rule("PERSON", WORD_NAME_AND_SURNAME, 0.4, check=starts_with_a_word_name, flags=0),
     # E-mail addresses: typed, read aloud, disguised ("jo[at]example[dot]com").
     _rule("EMAIL_ADDRESS", EMAIL, 0.9),
     _rule("EMAIL_ADDRESS", SPOKEN_EMAIL, 0.6),
@@ -431,6 +470,9 @@ RULES: tuple[Rule, ...] = (
     _rule("PHONE_NUMBER", r"(?<![\w+])\+\d{10,14}\b", 0.5),
     # Secrets: after their keyword, or anywhere in a message that talks about them.
     _rule("PIN", _near(PIN_WORDS, rf"(?<!\d)\d{{4,6}}(?!\d)|{spoken_run(2, 6)}"), 0.7),
+    _rule("PIN", _near(PIN_WORDS, heard_run(3, 6), TIGHT_GAP), 0.6),
+    _rule("UK_SORT_CODE", _near(SORT_WORDS, heard_run(3, 6), TIGHT_GAP), 0.6),
+    _rule("UK_ACCOUNT_NUMBER", _near(ACCOUNT_WORDS, heard_run(4, 10), TIGHT_GAP), 0.6),
     _rule("CVV", _near(CVV_WORDS, rf"(?<!\d)\d{{3,4}}(?!\d)|{spoken_run(2, 4)}"), 0.7),
     _rule("CVV", CVV_AFTER_EXPIRY, 0.6),
     _rule("ONE_TIME_CODE", _near(OTP_WORDS, OTP_VALUE), 0.6),

@@ -64,19 +64,13 @@ class Redact(Stage):
         )
 
 
-@dataclass(frozen=True)
-class Screen(Stage):
-    """Prompt-injection screen, and what the customer asks of the conversation (a
-    person; saying Teller is not helping)."""
+class Requests(Stage):
+    """What the customer asks of the conversation: a person; saying Teller is not helping."""
 
-    screen: AttackScreen
-    name: ClassVar[str] = "screen"
+    name: ClassVar[str] = "requests"
 
     def run(self, state: TurnState) -> TurnState:
-        message = state.trace.message
-        return state.traced(
-            injection=self.screen.is_attack(message), requests=read_requests(message)
-        )
+        return state.traced(requests=read_requests(state.trace.message))
 
 
 FRUSTRATED = 0.5  # the intensity given to a calm-worded "that doesn't help"
@@ -132,6 +126,20 @@ class Assess(Stage):
 
     def run(self, state: TurnState) -> TurnState:
         return state.traced(risk=self.model.assess(state.trace.message, state.retrieval))
+
+
+@dataclass(frozen=True)
+class Screen(Stage):
+    """The prompt-injection screen, after the scam check: a customer reporting what a
+    fraudster told them ("ignore the bank's warnings") is helped, never screened out."""
+
+    screen: AttackScreen
+    name: ClassVar[str] = "screen"
+
+    def run(self, state: TurnState) -> TurnState:
+        if state.trace.risk.scam:
+            return state
+        return state.traced(injection=self.screen.is_attack(state.trace.message))
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,10 @@ from voice.listen import Transcript
 
 DEV = Path(__file__).parent.parent / "evals" / "data" / "dev"
 DEV_CORPUS = DEV / "pii_messages.jsonl"
-# Written to defeat a pattern-based masker; 11 of its 300 messages still get through
-# (names without any cue, foreign addresses, a phone typed with letter O's), listed in
-# docs/privacy-and-security.md.
-ADVERSARIAL_CORPUS = DEV / "pii_messages_2.jsonl"
+# Written to defeat a pattern-based masker, and by more writers: a few messages still
+# get through (names without any cue, foreign addresses, a phone typed with letter O's);
+# docs/privacy-and-security.md lists what and why.
+HARDER_CORPORA = {"pii_messages_2.jsonl": (300, 11), "pii_messages_3.jsonl": (250, 5)}
 
 # What the review found stored raw, one case per kind, in the formats customers use.
 UK_CASES = [
@@ -64,14 +64,16 @@ def test_every_string_of_the_development_corpus_is_masked(redactor):
     assert leaks == []
 
 
-def test_the_adversarial_development_corpus_mostly_fails(redactor):
-    rows = read_corpus(ADVERSARIAL_CORPUS)
+@pytest.mark.parametrize("name", sorted(HARDER_CORPORA))
+def test_the_harder_development_corpora_are_nearly_all_masked(redactor, name):
+    rows = read_corpus(DEV / name)
     leaking = [
         row["text"]
         for row in rows
         if leaked(row["must_not_store"], redactor.mask(row["text"]).encode())
     ]
-    assert len(rows) == 300 and len(leaking) <= 11
+    total, most = HARDER_CORPORA[name]
+    assert len(rows) == total and len(leaking) <= most
 
 
 def test_ordinary_numbers_are_mostly_left_alone(redactor):
