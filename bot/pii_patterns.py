@@ -131,7 +131,8 @@ NUMBER_WORD = (
     r"|fifty|sixty|seventy|eighty|ninety|hundred)"
 )
 SPOKEN = rf"(?:(?:double|triple)\s+)?(?:{NUMBER_WORD}|\d+)"
-SPOKEN_SEPARATOR = r"(?:[\s,\-]+(?:dash\s+|hyphen\s+)?)"
+# Between numbers read aloud: pauses, dashes said as words, and the caller's fillers.
+SPOKEN_SEPARATOR = r"(?:[\s,\-]+(?:(?:dash|hyphen|um+|uh+|erm?|ah+|hmm)[\s,\-]+)*)"
 NOT_A_QUANTITY = (
     r"(?!\s*(?:pounds?|quid|pence|p\b|percent|%|euros?|dollars?|am\b|pm\b|o'?clock|minutes?"
     r"|hours?|days?|weeks?|months?|years?|times|k\b|grand))"
@@ -161,7 +162,9 @@ LETTER_NAME = (  # as a recogniser writes a letter said aloud
     r"(?:eh|bee|see|dee|ee|ef|gee|aitch|jay|kay|el|em|en|pee|cue|ar|ess|tee|vee|ex|zed)"
 )
 LETTER = rf"(?:\b[a-z]\b|{LETTER_WORD}|{LETTER_NAME})"
-SPELLED = rf"(?:{LETTER}|{SPOKEN})[\s,\-]*"  # letters and numbers one by one
+SPELLED = (  # letters and numbers one by one, fillers between
+    rf"(?:{LETTER}|{SPOKEN})(?:[\s,\-]|\b(?:um+|uh+|erm?|ah+)\b)*"
+)
 ORDINAL = (
     r"(?:(?:(?:twenty|thirty)[\s-])?(?:first|second|third|fourth|fifth|sixth|seventh|eighth"
     r"|ninth)|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth"
