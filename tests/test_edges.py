@@ -181,3 +181,12 @@ def test_the_openapi_description_mentions_the_signed_session(make_client):
     client, _ = make_client()
     spec = json.dumps(client.get("/api/v1/openapi.json").json())
     assert "signed id" in spec
+
+
+def test_the_redteam_session_attacks_are_all_refused(make_client, tmp_path):
+    from evals.redteam import session_attacks
+
+    _, services = make_client()
+    report = session_attacks(services, tmp_path)
+    assert report["attacks"] == 8 and report["refused"] == 8
+    assert report["reads_without_the_signed_id"] == 0
