@@ -50,11 +50,28 @@ SIGNALS = {
     "overpayment": r"\b(overpaid|paid\s+(me\s+)?too\s+much|by\s+mistake)\b.{0,80}\b(send|pay|"
     r"transfer|return)\b.{0,15}\bback\b",
 }
+# Once a scam has come up in the conversation, a short follow-up that moves money,
+# passes on a code or answers the fraudster's pressure is the scam going on.
+FOLLOW_UP_SIGNALS = {
+    "money_moved": r"\b(already|just)\s+(sent|paid|put\s+in|transferred|moved|given|done)\b"
+    r"|\b(i'?ve|i\s+have)\s+(sent|paid|done|transferred|moved|put\s+in)\b.{0,25}(£|\d)"
+    r"|\b(the\s+rest|the\s+remaining|the\s+other\s+half|the\s+balance)\b",
+    "asks_to_go_ahead": r"\bshould\s+i\s+(do|send|pay|put|give|move|transfer|click|read|tell"
+    r"|install|buy|enter|let)\b|\b(is\s+it\s+ok|can\s+i|shall\s+i)\s+(to\s+)?(send|pay|give"
+    r"|move|transfer|read|tell|enter|put)\b",
+    "code_passed_on": r"\b(put|enter|read|give|tell|share|send|type)\w*\b.{0,25}\bcode\b",
+    "pressure": r"\b(waiting|holding)\s+(on|for)\s+(the\s+)?(other\s+)?(line|phone|me)\b"
+    r"|\bon\s+hold\b|\bstill\s+on\s+the\s+(line|phone)\b",
+    "pays_a_bill_or_fee": r"\bto\s+pay\s+(off\s+)?(a|the|my)\s+(tax|fee|bill|fine|debt|charge)\b",
+}
 COMPILED = {name: re.compile(pattern, re.I | re.S) for name, pattern in SIGNALS.items()}
+FOLLOW_UPS = {name: re.compile(p, re.I | re.S) for name, p in FOLLOW_UP_SIGNALS.items()}
 
 
 class RiskModel(Protocol):
-    def assess(self, text: str, retrieval: Retrieval) -> Risk: ...
+    def assess(self, text: str, retrieval: Retrieval, scam_so_far: bool = False) -> Risk:
+        """``scam_so_far``: an earlier turn of this conversation raised a scam warning."""
+        ...
 
 
 class ScamSignals:
@@ -63,13 +80,17 @@ class ScamSignals:
     second, and counts even when the message as a whole gets no approved answer), or
     when the message names a scam signal outright. The vote is the message's own: a
     follow-up routed with the help of an earlier scam turn ("thank you, I nearly did!")
-    raises no new alarm unless it names a signal itself."""
+    raises no new alarm unless it names a signal itself; once a scam has come up, a
+    follow-up that moves money, passes on a code or answers the fraudster's pressure
+    ("I've done £400 already", "should I put the code in?") is one."""
 
     def __init__(self, min_vote: float = 0.3):
         self.min_vote = min_vote
 
-    def assess(self, text: str, retrieval: Retrieval) -> Risk:
+    def assess(self, text: str, retrieval: Retrieval, scam_so_far: bool = False) -> Risk:
         signals = [name for name, pattern in COMPILED.items() if pattern.search(text)]
+        if scam_so_far:
+            signals += [name for name, pattern in FOLLOW_UPS.items() if pattern.search(text)]
         own = retrieval.standalone or retrieval
         vote = max((hit.score for hit in own.hits if hit.intent == "scam"), default=0.0)
         if vote >= self.min_vote:

@@ -125,7 +125,9 @@ class Assess(Stage):
     name: ClassVar[str] = "risk"
 
     def run(self, state: TurnState) -> TurnState:
-        return state.traced(risk=self.model.assess(state.trace.message, state.retrieval))
+        scam_so_far = any(t.trace and t.trace.risk.scam for t in state.inputs.history)
+        risk = self.model.assess(state.trace.message, state.retrieval, scam_so_far)
+        return state.traced(risk=risk)
 
 
 @dataclass(frozen=True)

@@ -42,3 +42,33 @@ def test_each_typology_is_a_scam_signal(signal, message):
 @pytest.mark.parametrize("message", ORDINARY)
 def test_ordinary_banking_raises_no_signal(message):
     assert not ScamSignals().assess(message, NOTHING_ROUTED).scam
+
+
+FOLLOW_UPS = {
+    "money_moved": "I've sent £400 already, I need to do the rest now",
+    "asks_to_go_ahead": "should I read him the numbers?",
+    "code_passed_on": "ok so I put the code from the text in there?",
+    "pressure": "they're waiting on the other line",
+    "pays_a_bill_or_fee": "it's to pay off the tax bill they said I owe",
+}
+
+
+@pytest.mark.parametrize(("signal", "message"), FOLLOW_UPS.items())
+def test_a_follow_up_in_a_scam_conversation_is_the_scam_going_on(signal, message):
+    risk = ScamSignals().assess(message, NOTHING_ROUTED, scam_so_far=True)
+    assert risk.scam and signal in risk.signals
+
+
+@pytest.mark.parametrize("message", FOLLOW_UPS.values())
+def test_the_same_follow_up_alone_raises_nothing(message):
+    assert not ScamSignals().assess(message, NOTHING_ROUTED).scam
+
+
+def test_a_scam_call_warns_again_on_the_follow_up(make_assistant):
+    assistant = make_assistant()
+    first = assistant.turn("Someone from your fraud team rang, he wants me to move my savings")
+    follow_up = assistant.turn(
+        "I already sent him five hundred pounds before I rang you", first.session_id
+    )
+    assert first.scam_warning and follow_up.scam_warning
+    assert "money_moved" in follow_up.trace.risk.signals
