@@ -24,7 +24,7 @@ from bot.decide import Policy
 from bot.emotion import EmotionModel
 from bot.events import Token
 from bot.llm import backend_name
-from bot.protocols import AttackScreen, Redactor, Retriever
+from bot.protocols import AttackScreen, Redactor, Retriever, ScopeModel
 from bot.reply import Reply
 from bot.risk import RiskModel
 from bot.store import Store, StoreUnavailableError
@@ -58,6 +58,7 @@ class Assistant:
         retriever: Retriever,
         redactor: Redactor,
         screen: AttackScreen,
+        scope: ScopeModel,
         emotion: EmotionModel,
         risk: RiskModel,
         llm: BaseChatModel | None,
@@ -68,6 +69,7 @@ class Assistant:
         self.retriever = retriever
         self.redactor = redactor
         self.screen = screen
+        self.scope = scope
         self.emotion = emotion
         self.risk = risk
         self.llm = llm
@@ -85,7 +87,7 @@ class Assistant:
             stages.Redact(self.redactor),
             stages.Requests(),
             stages.Feel(self.emotion),
-            stages.Retrieve(self.retriever),
+            stages.Retrieve(self.retriever, self.scope),
             stages.Assess(self.risk),
             stages.Screen(self.screen),
             stages.Decide(self.config.policy, self.retriever),

@@ -309,6 +309,25 @@ def train_injection(seed: Annotated[int, typer.Option(help="Random seed.")] = 13
     typer.echo(json.dumps(report, indent=2))
 
 
+@train_app.command("scope")
+def train_scope(seed: Annotated[int, typer.Option(help="Random seed.")] = 13) -> None:
+    """Train the scope gate (is a message about banking at all?) in seconds."""
+    from bot.scope import MODEL
+    from bot.scope_training import train
+
+    trained = train(seed=seed)
+    trained.model.save(MODEL)
+    report = {
+        "model": str(MODEL),
+        "threshold": round(trained.model.threshold, 4),
+        "in_scope_messages": trained.in_scope,
+        "out_of_scope_messages": trained.out_of_scope,
+        "dev_in_scope_ruled_out": trained.dev_in_scope_ruled_out,
+        "dev_out_of_scope_ruled_out": trained.dev_out_of_scope_ruled_out,
+    }
+    typer.echo(json.dumps(report, indent=2))
+
+
 def main() -> None:
     """Entry point: add the commands and command groups other layers register, then run."""
     for plugin in entry_points(group="teller.commands"):

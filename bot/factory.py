@@ -73,6 +73,7 @@ def build_assistant(settings: Settings) -> Assistant:
     from bot.llm import LLMUnavailableError, chat_model
     from bot.redact import Redactor
     from bot.risk import ScamSignals
+    from bot.scope import ScopeGate
     from bot.store import Store
 
     corpus = load_corpus(settings.knowledge_dir)
@@ -89,6 +90,7 @@ def build_assistant(settings: Settings) -> Assistant:
         retriever=retriever,
         redactor=redactor,
         screen=InjectionScreen.load(),
+        scope=ScopeGate.load(),
         emotion=TrainedEmotion(threads=settings.torch_threads),
         risk=ScamSignals(min_vote=retriever.calibration.min_confidence),
         llm=llm,

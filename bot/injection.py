@@ -1,13 +1,13 @@
 """Prompt-injection screening: attempts to override, reveal or role-play around the
-assistant's instructions are declined before retrieval or generation.
+assistant's instructions are declined before an answer is chosen or generated.
 
 The screen is learned (:mod:`bot.injection_training` trains it): a logistic regression
-over hashed character and word n-grams, so it reads any language written in letters
-and needs no vocabulary file. Before scoring, the text is normalised the way attackers
-obfuscate it (zero-width characters, homoglyphs, l33t, s p a c e d or dotted letters)
-and every payload it carries encoded (base64, hex, ROT13, reversed) is scored too; the
-highest score decides. A customer quoting a fraudster is not refused: the scam check
-comes first (:func:`bot.decide.decide`).
+over hashed character and word n-grams (:mod:`bot.ngrams`), so it reads any language
+written in letters and needs no vocabulary file. Before scoring, the text is
+normalised the way attackers obfuscate it (zero-width characters, homoglyphs, l33t,
+s p a c e d or dotted letters) and every payload it carries encoded (base64, hex,
+ROT13, reversed) is scored too; the highest score decides. It runs after the scam
+check: a customer quoting a fraudster is helped, not refused.
 """
 
 from __future__ import annotations
@@ -18,13 +18,13 @@ import codecs
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 
+from bot.ngrams import LinearTextModel
+
 MODEL = Path(__file__).parent / "models" / "injection-screen.npz"
-FEATURES = 2**18
 
 DECLINE = (
     "I can't change how I work or share my internal instructions, but I'm happy to help "
@@ -103,45 +103,22 @@ def views(text: str) -> list[str]:
     return [normalise(reading) for reading in readings]
 
 
-class Features:
-    """Hashed character (2-5, within words) and word (1-2) n-grams, L2-normalised."""
-
-    @cached_property
-    def vectorizers(self):
-        from sklearn.feature_extraction.text import HashingVectorizer
-
-        common = {"n_features": FEATURES, "alternate_sign": False, "lowercase": False}
-        return (
-            HashingVectorizer(analyzer="char_wb", ngram_range=(2, 5), **common),
-            HashingVectorizer(analyzer="word", ngram_range=(1, 2), **common),
-        )
-
-    def transform(self, texts: list[str]):
-        from scipy.sparse import hstack
-
-        return hstack([v.transform(texts) for v in self.vectorizers]).tocsr()
-
-
 @dataclass(frozen=True)
 class InjectionScreen:
-    weights: np.ndarray  # one per feature
-    bias: float
-    threshold: float  # an attack at or above this probability
+    model: LinearTextModel
 
     @classmethod
     def load(cls, path: Path = MODEL) -> InjectionScreen:
-        with np.load(path) as data:
-            return cls(data["weights"], float(data["bias"]), float(data["threshold"]))
+        return cls(LinearTextModel.load(path))
 
-    def save(self, path: Path) -> None:
-        np.savez_compressed(path, weights=self.weights, bias=self.bias, threshold=self.threshold)
+    @property
+    def threshold(self) -> float:
+        return self.model.threshold
 
     def scores(self, texts: list[str]) -> np.ndarray:
         """The attack probability of each text (the highest over its readings)."""
         readings = [views(text) for text in texts]
-        flat = [view for group in readings for view in group]
-        logits = FEATURE_SPACE.transform(flat) @ self.weights + self.bias
-        probabilities = 1 / (1 + np.exp(-logits))
+        probabilities = self.model.probabilities([view for group in readings for view in group])
         out, start = [], 0
         for group in readings:
             out.append(probabilities[start : start + len(group)].max())
@@ -150,9 +127,6 @@ class InjectionScreen:
 
     def is_attack(self, text: str) -> bool:
         return bool(self.scores([text])[0] >= self.threshold)
-
-
-FEATURE_SPACE = Features()
 
 
 def leaks_prompt(reply: str, system_prompt: str, window: int = 40) -> bool:

@@ -19,7 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.injection import FEATURE_SPACE, InjectionScreen, normalise
+from bot.injection import InjectionScreen, normalise
+from bot.ngrams import fit, threshold_for
 from knowledge.exemplars import read_customer_messages, read_labelled_csv
 
 DATA = Path(__file__).resolve().parent.parent / "knowledge" / "data"
@@ -85,13 +86,6 @@ def split(examples: list[Example], held: float, seed: int) -> tuple[list, list]:
     return train, dev
 
 
-def threshold_for(scores: np.ndarray, most: float) -> float:
-    """The lowest threshold flagging at most a share ``most`` of these benign scores."""
-    ordered = np.sort(scores)[::-1]
-    allowed = int(np.floor(most * len(ordered)))
-    return float(min(0.99, ordered[allowed] + 1e-6)) if allowed < len(ordered) else 0.5
-
-
 @dataclass(frozen=True)
 class Trained:
     screen: InjectionScreen
@@ -104,25 +98,15 @@ class Trained:
 def train(
     seed: int = 13, c: float = 16.0, max_false_positives: float = 0.005, held: float = 1 / 6
 ) -> Trained:
-    from sklearn.linear_model import LogisticRegression
-
     examples = training_examples()
     train_set, dev = split(examples, held, seed)
-    model = LogisticRegression(C=c, class_weight="balanced", max_iter=3000, solver="liblinear")
-    model.fit(
-        FEATURE_SPACE.transform([normalise(e.text) for e in train_set]),
-        [e.attack for e in train_set],
-    )
-    screen = InjectionScreen(
-        model.coef_[0].astype(np.float32), float(model.intercept_[0]), threshold=0.5
-    )
-    scores = screen.scores([e.text for e in dev])
+    model = fit([normalise(e.text) for e in train_set], [e.attack for e in train_set], c)
+    scores = InjectionScreen(model).scores([e.text for e in dev])
     bank = np.array([e.bank and not e.attack for e in dev])
     other = np.array([not e.bank and not e.attack for e in dev])
     attack = np.array([e.attack for e in dev])
-    threshold = threshold_for(scores[bank], max_false_positives)
-    screen = InjectionScreen(screen.weights, screen.bias, threshold)
-    flagged = scores >= threshold
+    screen = InjectionScreen(model.with_threshold(threshold_for(scores[bank], max_false_positives)))
+    flagged = scores >= screen.threshold
     return Trained(
         screen,
         Counter((e.source, "attack" if e.attack else "benign") for e in examples),

@@ -34,6 +34,14 @@ class AttackScreen(Protocol):
         ...
 
 
+class ScopeModel(Protocol):
+    def out_of_scope(self, text: str) -> float:
+        """The probability that ``text`` is not a banking matter at all."""
+        ...
+
+    def rules_out(self, text: str) -> bool: ...
+
+
 class Listener(Protocol):
     def listen(self, recording: bytes | Path) -> Transcript:
         """Raises :class:`voice.audio.AudioError` for unusable recordings."""

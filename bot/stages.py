@@ -18,7 +18,7 @@ from bot.events import Token
 from bot.handoff import already_handed_over, build_ticket, handoff_notice
 from bot.history import PastTurn, memory_of, reference_in_force
 from bot.inputs import InputRejected, clean_message, has_words
-from bot.protocols import AttackScreen, Redactor, Retriever
+from bot.protocols import AttackScreen, Redactor, Retriever, ScopeModel
 from bot.risk import RiskModel
 from bot.signals import read_requests
 from bot.support import SupportChecker
@@ -28,7 +28,7 @@ from bot.turn_state import Events, Stage, TurnState, refused
 from bot.types import Action, Citation, Emotion
 from bot.writer import Brief, Writer, approved_sentences
 from knowledge.corpus import Corpus
-from knowledge.retriever import Retrieval
+from knowledge.retriever import CONVERSATIONAL, Retrieval
 
 
 @dataclass(frozen=True)
@@ -95,16 +95,27 @@ class Feel(Stage):
 
 @dataclass(frozen=True)
 class Retrieve(Stage):
+    """The approved entries for the message (read with the conversation for a
+    follow-up). A standalone message the scope gate rules out gets none; greetings,
+    thanks, goodbyes and requests for a person are the router's to recognise."""
+
     retriever: Retriever
+    scope: ScopeModel
     name: ClassVar[str] = "retrieval"
 
     def run(self, state: TurnState) -> TurnState:
         customer = state.trace.message
+        out_of_scope = None
         if not has_words(customer):
             retrieval = Retrieval(customer, (), True, 0.0)
         else:
             earlier = [turn.customer for turn in state.inputs.history[-2:]]
             retrieval = self.retriever.retrieve(customer, earlier)
+            conversational = retrieval.top is not None and retrieval.top.intent in CONVERSATIONAL
+            if not retrieval.used_history and not conversational:
+                out_of_scope = round(self.scope.out_of_scope(customer), 4)
+                if self.scope.rules_out(customer):
+                    retrieval = replace(retrieval, no_match=True)
         record = RetrievalRecord(
             encoder=self.retriever.model_id,
             no_match=retrieval.no_match,
@@ -113,6 +124,7 @@ class Retrieve(Stage):
             hits=tuple(
                 HitRecord(h.entry.id, h.intent, h.score, h.similarity) for h in retrieval.hits
             ),
+            out_of_scope=out_of_scope,
         )
         return replace(state.traced(retrieval=record), retrieval=retrieval)
 

@@ -41,6 +41,7 @@ class RetrievalRecord:
     top_similarity: float
     used_history: bool
     hits: tuple[HitRecord, ...] = ()
+    out_of_scope: float | None = None  # the scope gate's view of a standalone message
 
     @property
     def confidence(self) -> float:

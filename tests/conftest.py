@@ -58,6 +58,14 @@ def injection_screen():
 
 
 @pytest.fixture(scope="session")
+def scope_gate():
+    """The shipped scope gate: is a message about banking at all?"""
+    from bot.scope import ScopeGate
+
+    return ScopeGate.load()
+
+
+@pytest.fixture(scope="session")
 def embedded_llm(settings):
     """The real packaged LLM, loaded once."""
     from bot.llm import chat_model
@@ -74,7 +82,7 @@ def emotion_model():
 
 @pytest.fixture()
 def make_assistant(
-    settings, corpus, retriever, redactor, injection_screen, emotion_model, tmp_path
+    settings, corpus, retriever, redactor, injection_screen, scope_gate, emotion_model, tmp_path
 ):
     """An Assistant on the real retriever and a fresh SQLite store, with a chosen LLM."""
     from bot.assistant import Assistant
@@ -89,6 +97,7 @@ def make_assistant(
             retriever=retriever,
             redactor=redactor,
             screen=injection_screen,
+            scope=scope_gate,
             emotion=emotion_model,
             risk=ScamSignals(min_vote=retriever.calibration.min_confidence),
             llm=llm,
@@ -111,7 +120,7 @@ FAKE_KEYWORDS = {
 
 
 @pytest.fixture()
-def fake_assistant(corpus, injection_screen, tmp_path):
+def fake_assistant(corpus, injection_screen, scope_gate, tmp_path):
     """An Assistant on the shipped fakes (no model loaded) and a fresh SQLite store."""
     from bot.assistant import Assistant, TurnConfig
     from bot.risk import ScamSignals
@@ -129,6 +138,7 @@ def fake_assistant(corpus, injection_screen, tmp_path):
             retriever=KeywordRetriever(corpus, FAKE_KEYWORDS),
             redactor=redactor,
             screen=injection_screen,
+            scope=scope_gate,
             emotion=KeywordEmotion(),
             risk=ScamSignals(),
             llm=llm,

@@ -1,0 +1,75 @@
+"""Small linear text models over hashed n-grams: the injection screen and the scope
+gate. Hashed character (2-5, within words) and word (1-2) n-grams need no vocabulary
+file and read any language written in letters; a model is its weights, bias and
+threshold in one ``.npz`` (no pickle)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+FEATURES = 2**18  # buckets per n-gram kind
+
+
+class Features:
+    """Hashed character and word n-grams, L2-normalised."""
+
+    @cached_property
+    def vectorizers(self):
+        from sklearn.feature_extraction.text import HashingVectorizer
+
+        common = {"n_features": FEATURES, "alternate_sign": False, "lowercase": False}
+        return (
+            HashingVectorizer(analyzer="char_wb", ngram_range=(2, 5), **common),
+            HashingVectorizer(analyzer="word", ngram_range=(1, 2), **common),
+        )
+
+    def transform(self, texts: list[str]):
+        from scipy.sparse import hstack
+
+        return hstack([v.transform(texts) for v in self.vectorizers]).tocsr()
+
+
+FEATURE_SPACE = Features()
+
+
+@dataclass(frozen=True)
+class LinearTextModel:
+    weights: np.ndarray  # one per feature
+    bias: float
+    threshold: float  # positive at or above this probability
+
+    @classmethod
+    def load(cls, path: Path) -> LinearTextModel:
+        with np.load(path) as data:
+            return cls(data["weights"], float(data["bias"]), float(data["threshold"]))
+
+    def save(self, path: Path) -> None:
+        np.savez_compressed(path, weights=self.weights, bias=self.bias, threshold=self.threshold)
+
+    def with_threshold(self, threshold: float) -> LinearTextModel:
+        return LinearTextModel(self.weights, self.bias, threshold)
+
+    def probabilities(self, texts: list[str]) -> np.ndarray:
+        """The probability of each (already normalised) text."""
+        logits = FEATURE_SPACE.transform(texts) @ self.weights + self.bias
+        return 1 / (1 + np.exp(-logits))
+
+
+def fit(texts: list[str], labels: list[bool], c: float) -> LinearTextModel:
+    """A balanced logistic regression on ``texts``; threshold 0.5 until chosen."""
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(C=c, class_weight="balanced", max_iter=3000, solver="liblinear")
+    model.fit(FEATURE_SPACE.transform(texts), labels)
+    return LinearTextModel(model.coef_[0].astype(np.float32), float(model.intercept_[0]), 0.5)
+
+
+def threshold_for(scores: np.ndarray, most: float) -> float:
+    """The lowest threshold at which at most a share ``most`` of these scores is positive."""
+    ordered = np.sort(scores)[::-1]
+    allowed = int(np.floor(most * len(ordered)))
+    return float(min(0.99, ordered[allowed] + 1e-6)) if allowed < len(ordered) else 0.5
