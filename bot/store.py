@@ -40,12 +40,21 @@ class UnmaskedWriteError(RuntimeError):
 Mask = Callable[[str], str]
 
 
+# Identifiers Teller itself made: never personal data, and must stay exactly as they
+# are (a uuid can happen to look like an account number).
+IDENTIFIERS = frozenset({"session_id", "reference", "faq_id", "entry_ids", "number", "schema"})
+
+
 def mask_json(value, mask: Mask):
-    """``value`` (a JSON-ready structure) with every string in it masked."""
+    """``value`` (a JSON-ready structure) with every string in it masked, Teller's own
+    identifiers aside."""
     if isinstance(value, str):
         return mask(value)
     if isinstance(value, dict):
-        return {key: mask_json(item, mask) for key, item in value.items()}
+        return {
+            key: item if key in IDENTIFIERS else mask_json(item, mask)
+            for key, item in value.items()
+        }
     if isinstance(value, list | tuple):
         return [mask_json(item, mask) for item in value]
     return value

@@ -6,6 +6,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+from dataclasses import replace
 
 import pytest
 
@@ -176,3 +177,12 @@ def test_old_reply_audio_and_uploads_are_deleted(tmp_path, settings):
     done = clean(Store(url(tmp_path / "t.db"), mask=MASK), config)
     assert done.files == 2 and fresh.exists()
     assert not old_reply.exists() and not old_upload.parent.exists()
+
+
+def test_teller_s_own_identifiers_are_never_masked(tmp_path):
+    store = Store(url(tmp_path / "t.db"), mask=MASK)
+    digits_only = "12345678-1234-1234-1234-123456789012"  # a uuid that looks like a card
+    ticket = Ticket("LB-123456", "customer_request", "s", (("customer", "x"),), ())
+    store.add_turn(replace(trace_of(digits_only, "hello", ticket), reference="LB-123456"))
+    [past] = store.history(digits_only)
+    assert past.trace.session_id == digits_only and past.trace.reference == "LB-123456"
