@@ -145,7 +145,9 @@ class Assess(Stage):
 @dataclass(frozen=True)
 class Screen(Stage):
     """The prompt-injection screen, after the scam check: a customer reporting what a
-    fraudster told them ("ignore the bank's warnings") is helped, never screened out."""
+    fraudster told them ("ignore the bank's warnings") is helped, never screened out.
+    Skipping the screen there is safe: a scam turn is handed over with the approved
+    text verbatim, and no LLM sees it."""
 
     screen: AttackScreen
     name: ClassVar[str] = "screen"

