@@ -11,8 +11,6 @@ its benign bank messages. Nothing under ``evals/`` is read.
 
 from __future__ import annotations
 
-import json
-import random
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,8 +18,8 @@ from pathlib import Path
 import numpy as np
 
 from bot.injection import InjectionScreen, normalise
-from bot.ngrams import fit, threshold_for
-from knowledge.exemplars import read_customer_messages, read_labelled_csv
+from bot.ngrams import fit, hold_out, threshold_for
+from knowledge.exemplars import read_customer_messages, read_jsonl, read_labelled_csv
 
 DATA = Path(__file__).resolve().parent.parent / "knowledge" / "data"
 INJECTION = DATA / "injection"
@@ -35,12 +33,6 @@ class Example:
     attack: bool
     source: str
     bank: bool  # a bank customer's message (where false positives are counted)
-
-
-def read_jsonl(path: Path) -> list[dict]:
-    return [
-        json.loads(line) for line in path.read_text(encoding="utf-8").split("\n") if line.strip()
-    ]
 
 
 def training_examples() -> list[Example]:
@@ -73,17 +65,11 @@ def training_examples() -> list[Example]:
 
 def split(examples: list[Example], held: float, seed: int) -> tuple[list, list]:
     """A stratified share ``held`` of each (source, label) group aside."""
-    rng = random.Random(seed)
     groups: dict[tuple, list[Example]] = {}
     for example in examples:
         groups.setdefault((example.source, example.attack), []).append(example)
-    train, dev = [], []
-    for group in groups.values():
-        rng.shuffle(group)
-        cut = round(len(group) * held)
-        dev += group[:cut]
-        train += group[cut:]
-    return train, dev
+    splits = hold_out(list(groups.values()), held, seed)
+    return [e for kept, _ in splits for e in kept], [e for _, aside in splits for e in aside]
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ threshold in one ``.npz`` (no pickle)."""
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -66,6 +67,19 @@ def fit(texts: list[str], labels: list[bool], c: float) -> LinearTextModel:
     model = LogisticRegression(C=c, class_weight="balanced", max_iter=3000, solver="liblinear")
     model.fit(FEATURE_SPACE.transform(texts), labels)
     return LinearTextModel(model.coef_[0].astype(np.float32), float(model.intercept_[0]), 0.5)
+
+
+def hold_out(groups: list[list], share: float, seed: int) -> list[tuple[list, list]]:
+    """Each group shuffled, then split into (kept for training, a share ``share`` aside),
+    so every group is represented in both."""
+    rng = random.Random(seed)
+    splits = []
+    for group in groups:
+        group = list(group)
+        rng.shuffle(group)
+        cut = round(len(group) * share)
+        splits.append((group[cut:], group[:cut]))
+    return splits
 
 
 def threshold_for(scores: np.ndarray, most: float) -> float:

@@ -11,24 +11,17 @@ out. Nothing under ``evals/`` is read.
 
 from __future__ import annotations
 
-import json
-import random
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from bot.injection import normalise
-from bot.ngrams import LinearTextModel, fit, threshold_for
-from knowledge.exemplars import read_customer_messages, read_labelled_csv
+from bot.ngrams import LinearTextModel, fit, hold_out, threshold_for
+from knowledge.exemplars import read_customer_messages, read_jsonl, read_labelled_csv
 
 DATA = Path(__file__).resolve().parent.parent / "knowledge" / "data"
 BANK_NOTES = frozenset({"plain", "trigger_words", "scam_report"})
-
-
-def read_jsonl(path: Path) -> list[dict]:
-    lines = path.read_text(encoding="utf-8").split("\n")
-    return [json.loads(line) for line in lines if line.strip()]
 
 
 def examples() -> tuple[list[str], list[str]]:
@@ -60,15 +53,11 @@ def train(
     seed: int = 13, c: float = 8.0, max_in_scope_ruled_out: float = 0.005, held: float = 1 / 6
 ) -> Trained:
     inside, outside = examples()
-    rng = random.Random(seed)
-    rng.shuffle(inside)
-    rng.shuffle(outside)
-    cut_in, cut_out = round(len(inside) * held), round(len(outside) * held)
-    train_texts = inside[cut_in:] + outside[cut_out:]
-    labels = [False] * (len(inside) - cut_in) + [True] * (len(outside) - cut_out)
-    model = fit([normalise(t) for t in train_texts], labels, c)
-    kept_in = model.probabilities([normalise(t) for t in inside[:cut_in]])
-    kept_out = model.probabilities([normalise(t) for t in outside[:cut_out]])
+    (train_in, aside_in), (train_out, aside_out) = hold_out([inside, outside], held, seed)
+    labels = [False] * len(train_in) + [True] * len(train_out)
+    model = fit([normalise(t) for t in train_in + train_out], labels, c)
+    kept_in = model.probabilities([normalise(t) for t in aside_in])
+    kept_out = model.probabilities([normalise(t) for t in aside_out])
     model = model.with_threshold(threshold_for(kept_in, max_in_scope_ruled_out))
     return Trained(
         model,

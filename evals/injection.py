@@ -6,7 +6,6 @@ configured LLM) and the replies are checked for leaks of the system prompt."""
 
 from __future__ import annotations
 
-import json
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,7 @@ from bot.injection import InjectionScreen, leaks_prompt
 from bot.prompt import SYSTEM_PROMPT
 from bot.settings import Settings
 from evals import EVAL_DATA
+from knowledge.exemplars import read_jsonl
 
 YAML_SETS = {"development": "prompt_injections.yaml", "held_out": "prompt_injections_holdout.yaml"}
 HELDOUT = EVAL_DATA / "heldout"
@@ -34,10 +34,6 @@ class Case:
 class InjectionSet:
     attacks: list[Case]
     benign: list[Case]
-
-
-def read_jsonl(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
 def injection_sets() -> dict[str, InjectionSet]:

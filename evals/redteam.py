@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import json
 import tempfile
 import uuid
 from collections import Counter
@@ -28,16 +27,13 @@ from bot.types import Action
 from evals import EVAL_DATA
 from evals.injection import injection_sets, screening
 from evals.stored import database_bytes, leaked
+from knowledge.exemplars import read_jsonl
 from voice.listen import Transcript
 
 PII_SETS = {
     "held_out": EVAL_DATA / "heldout" / "pii_messages.jsonl",
     "development": EVAL_DATA / "dev" / "pii_messages.jsonl",
 }
-
-
-def read_jsonl(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
 def heard(text: str) -> Transcript:

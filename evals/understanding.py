@@ -12,7 +12,6 @@ otherwise: routing and emotion do not depend on it.
 
 from __future__ import annotations
 
-import json
 import statistics
 import time
 from collections import Counter, defaultdict
@@ -28,6 +27,7 @@ from evals import EVAL_DATA
 from evals.measure import machine, percentile_ms
 from evals.scripts import load_dialogues
 from evals.suite import macro_f1, metrics, ratio, run_dialogues
+from knowledge.exemplars import read_jsonl
 from ui.services import Services, build_services
 
 HELDOUT = EVAL_DATA / "heldout"
@@ -43,7 +43,7 @@ class LabelledMessage:
 
 
 def read_messages(path: Path = HELDOUT / "messages.jsonl") -> list[LabelledMessage]:
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    rows = read_jsonl(path)
     return [LabelledMessage(**row) for row in rows]
 
 

@@ -39,13 +39,19 @@ class CustomerMessage:
     emotion: str
 
 
+def read_jsonl(path: Path) -> list[dict]:
+    """One JSON object per line; blank lines skipped. Lines break only at "\n" (a text
+    may hold other Unicode line separators)."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    return [json.loads(line) for line in lines if line.strip()]
+
+
 def read_customer_messages(data_dir: Path = DATA_DIR) -> list[CustomerMessage]:
-    rows = []
-    for path in sorted((data_dir / "customer_messages").glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                rows.append(CustomerMessage(**json.loads(line)))
-    return rows
+    return [
+        CustomerMessage(**row)
+        for path in sorted((data_dir / "customer_messages").glob("*.jsonl"))
+        for row in read_jsonl(path)
+    ]
 
 
 def exemplar_files(data_dir: Path = DATA_DIR) -> list[Path]:

@@ -12,6 +12,7 @@ from bot.store import Store, UnmaskedWriteError
 from bot.trace import DecisionRecord, GenerationRecord, Part, Ticket, TurnTrace
 from bot.types import Action
 from evals.stored import database_bytes, leaked
+from knowledge.exemplars import read_jsonl
 from voice.listen import Transcript
 
 DEV = Path(__file__).parent.parent / "evals" / "data" / "dev"
@@ -45,10 +46,6 @@ UK_CASES = [
 ]
 
 
-def read_corpus(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
-
-
 @pytest.mark.parametrize(("message", "secret"), UK_CASES)
 def test_uk_personal_data_is_masked(redactor, message, secret):
     redaction = redactor.redact(message)
@@ -58,7 +55,7 @@ def test_uk_personal_data_is_masked(redactor, message, secret):
 def test_every_string_of_the_development_corpus_is_masked(redactor):
     """The corpus the rules were written against: nothing may get through."""
     leaks = []
-    for row in read_corpus(DEV_CORPUS):
+    for row in read_jsonl(DEV_CORPUS):
         masked = redactor.mask(row["text"])
         leaks += [(value, masked) for value in leaked(row["must_not_store"], masked.encode())]
     assert leaks == []
@@ -66,7 +63,7 @@ def test_every_string_of_the_development_corpus_is_masked(redactor):
 
 @pytest.mark.parametrize("name", sorted(HARDER_CORPORA))
 def test_the_harder_development_corpora_are_nearly_all_masked(redactor, name):
-    rows = read_corpus(DEV / name)
+    rows = read_jsonl(DEV / name)
     leaking = [
         row["text"]
         for row in rows
@@ -77,7 +74,7 @@ def test_the_harder_development_corpora_are_nearly_all_masked(redactor, name):
 
 
 def test_ordinary_numbers_are_mostly_left_alone(redactor):
-    clean = [row["text"] for row in read_corpus(DEV_CORPUS) if not row["must_not_store"]]
+    clean = [row["text"] for row in read_jsonl(DEV_CORPUS) if not row["must_not_store"]]
     unchanged = [text for text in clean if redactor.mask(text) == text]
     assert len(clean) >= 20 and len(unchanged) / len(clean) >= 0.9
     assert redactor.mask("I paid £1,250.00 on 12/03 for 2 cards, ref T-20931") == (

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import json
-
 from bot.store import Store
 from bot.trace import TurnTrace
 from evals.redteam import PII_SETS, personal_data
+from knowledge.exemplars import read_jsonl
 
 
 def test_masked_turns_leave_nothing_in_the_file(make_assistant, redactor, tmp_path):
     url = f"sqlite:///{tmp_path / 'redteam.db'}"
     assistant = make_assistant(store=Store(url, mask=redactor.mask))
-    rows = [json.loads(line) for line in PII_SETS["development"].read_text().splitlines()[:12]]
+    rows = read_jsonl(PII_SETS["development"])[:12]
     report = personal_data(assistant, url, rows, "sample")
     assert report["messages"] == 12 and report["cases_stored"] == 0
 
