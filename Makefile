@@ -9,7 +9,7 @@
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
-APT_PACKAGES := python3-venv build-essential cmake espeak-ng ffmpeg alsa-utils chromium
+APT_PACKAGES := python3-venv build-essential cmake espeak-ng ffmpeg alsa-utils chromium postgresql
 # Extra pip options, e.g. PIP_TORCH_OPTS="--index-url <a CPU wheel index>" on machines
 # without a local torch wheel.
 PIP_TORCH_OPTS ?=
@@ -22,8 +22,12 @@ WHISPER_VERSION := 20250625
 SAMPLES ?= $(HOME)/.cache/teller/samples
 JFK_SAMPLE := $(SAMPLES)/pywhispercpp-1.5.1.tar.gz
 LLAMA_WHEEL := $(WHEELS)/.llama-cpp-python-$(LLAMA_VERSION)
-LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON \
-	-DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF -DLLAVA_BUILD=OFF
+GGML_CPU_FLAGS := -DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON \
+	-DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
+LLAMA_CMAKE_ARGS := $(GGML_CPU_FLAGS) -DLLAVA_BUILD=OFF
+# llama.cpp's own server, for the scale-out topology: built once from the same sdist
+# with the same CPU flags, and cached next to the wheel.
+export TELLER_LLAMA_SERVER ?= $(HOME)/.cache/teller/bin/llama-server-$(LLAMA_VERSION)
 
 export HF_HUB_OFFLINE := 1
 export HF_HUB_DISABLE_TELEMETRY := 1
@@ -58,7 +62,7 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-setup: apt $(STAMP) prepare
+setup: apt $(STAMP) $(TELLER_LLAMA_SERVER) prepare
 
 apt:
 	@scripts/ensure-apt-packages.sh $(APT_PACKAGES)
@@ -79,6 +83,9 @@ $(STAMP): pyproject.toml $(LLAMA_WHEEL) | $(VENV)/bin/python
 	$(BIN)/pip install --quiet --find-links $(WHEELS) --only-binary llama-cpp-python -e '.[dev]'
 	$(BIN)/pip install --quiet --no-deps openai-whisper==$(WHISPER_VERSION)
 	touch $@
+
+$(TELLER_LLAMA_SERVER): | $(VENV)/bin/python
+	scripts/build-llama-server.sh $(LLAMA_VERSION) $@ "$(GGML_CPU_FLAGS)" $(BIN)/pip
 
 # Real recordings for the ASR benchmark: the JFK sample inside pywhispercpp's sources.
 $(JFK_SAMPLE): | $(VENV)/bin/python

@@ -11,6 +11,7 @@ trace is stored at one boundary, :meth:`Assistant._save`.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -30,7 +31,7 @@ from bot.risk import RiskModel
 from bot.store import Store, StoreUnavailableError
 from bot.trace import TurnTrace
 from bot.turn_state import Stage, TurnInput, TurnState, refused
-from bot.writer import Writer, WriterConfig
+from bot.writer import Writer, WriterConfig, approved_sentences
 from knowledge.corpus import Corpus
 from voice.listen import Transcript
 
@@ -75,13 +76,28 @@ class Assistant:
         self.llm = llm
         self.store = store
         self.llm_name = backend_name(llm)
+        # Held by every stage that computes on the CPU (and by Whisper and the voice):
+        # on 2 cores, two turns' encoders at once only slow each other. The LLM is not
+        # under it, so one turn's retrieval runs while another's model call does.
+        self.compute = threading.Lock()
+        self.writer = (
+            Writer(self.llm, self.llm_name, self.config.writer) if self.llm is not None else None
+        )
         self.stages = self.build_stages()
+
+    def warm(self) -> int:
+        """Show the LLM every entry's sentences once, so that it keeps their state and a
+        customer's turn evaluates only the customer's words. Run in the background at
+        start; customers' turns go first. Returns how many entries were shown."""
+        if self.writer is None:
+            return 0
+        return self.writer.warm(
+            approved_sentences([entry.answer]) for entry in self.corpus.by_id.values()
+        )
 
     def build_stages(self) -> list[Stage]:
         """The stages of a text turn, in order; override to add, drop or replace one."""
-        writer = (
-            Writer(self.llm, self.llm_name, self.config.writer) if self.llm is not None else None
-        )
+        writer = self.writer
         return [
             stages.Hygiene(self.config.max_message_chars),
             stages.Redact(self.redactor),
@@ -148,7 +164,12 @@ class Assistant:
             if state.trace.halted and not stage.after_halt:
                 continue
             lap = time.perf_counter()
-            events = stage.stream(state)
+            if stage.computes:  # run whole, holding the CPU, then show its text
+                with self.compute:
+                    tokens, state = drain(stage.stream(state))
+                events = replay(tokens, state)
+            else:
+                events = stage.stream(state)
             while True:
                 try:
                     token = next(events)
@@ -180,9 +201,26 @@ class Assistant:
         yield Reply.of(replace(trace, timings_ms={**timings, "total": total}))
 
 
+def drain(events: Iterator[Token]) -> tuple[list[Token], TurnState]:
+    """Run a stage's stream to its end: the text it showed, and the state it returned."""
+    tokens = []
+    while True:
+        try:
+            tokens.append(next(events))
+        except StopIteration as done:
+            return tokens, done.value
+
+
+def replay(tokens: list[Token], state: TurnState) -> Iterator[Token]:
+    """A drained stage's stream again: its text, then its state."""
+    yield from tokens
+    return state
+
+
 def final_reply(events: Iterator[Event]) -> Reply:
-    """Run a streamed turn to its end and return its :class:`Reply`."""
-    for event in events:
-        if isinstance(event, Reply):
-            return event
-    raise AssertionError("the turn produced no reply")  # pragma: no cover
+    """Run a streamed turn to its end (releasing whatever it holds) and return its
+    :class:`Reply`."""
+    replies = [event for event in events if isinstance(event, Reply)]
+    if not replies:
+        raise AssertionError("the turn produced no reply")  # pragma: no cover
+    return replies[-1]

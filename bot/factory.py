@@ -6,6 +6,7 @@ import logging
 
 from bot.assistant import Assistant, TurnConfig
 from bot.decide import Policy
+from bot.llm_gate import GateLimits
 from bot.settings import Settings
 from bot.writer import WriterConfig
 from knowledge.corpus import Corpus, load_corpus
@@ -59,9 +60,19 @@ def turn_config(settings: Settings) -> TurnConfig:
             angry_streak=settings.angry_streak,
             angry_intensity=settings.angry_intensity,
         ),
-        writer=WriterConfig(
-            timeout_s=settings.llm_timeout_s, first_token_s=settings.llm_first_token_s
-        ),
+        writer=writer_config(settings),
+    )
+
+
+def writer_config(settings: Settings) -> WriterConfig:
+    """The LLM writer's share of the settings: its admission and time limits."""
+    return WriterConfig(
+        gate=GateLimits(
+            first_token_s=settings.llm_first_token_s,
+            total_s=settings.llm_timeout_s,
+            slots=settings.llm_slots,
+            max_wait_s=settings.admission_wait_s,
+        )
     )
 
 

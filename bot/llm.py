@@ -51,8 +51,10 @@ def embedded_model(settings: Settings) -> BaseChatModel:
         from langchain_community.chat_models import ChatLlamaCpp
     except ImportError as error:  # pragma: no cover - depends on the installation
         raise LLMUnavailableError("llama-cpp-python is not installed") from error
+    from bot.prefix_cache import PrefixCache
+
     path: Path = prepare_gguf(settings.models_dir)
-    return ChatLlamaCpp(
+    chat = ChatLlamaCpp(
         model_path=str(path),
         n_ctx=settings.llm_context,
         n_threads=settings.llm_threads,
@@ -63,6 +65,20 @@ def embedded_model(settings: Settings) -> BaseChatModel:
         streaming=True,
         verbose=False,
     )
+    chat.client.prefix_cache = PrefixCache(chat.client, settings.llm_prompt_cache_mb).attach()
+    return chat
+
+
+def prefix_stats(llm: BaseChatModel | None) -> dict | None:
+    """The embedded model's prompt reuse so far (None for other backends): prompt tokens
+    submitted and reused, and llama.cpp's own count of tokens it evaluated."""
+    cache = getattr(getattr(llm, "client", None), "prefix_cache", None)
+    if cache is None:
+        return None
+    import llama_cpp
+
+    perf = llama_cpp.llama_perf_context(cache.llama._ctx.ctx)
+    return {**cache.stats.to_json(), "evaluated_prompt_tokens": perf.n_p_eval}
 
 
 def grammar_kwargs(llm: BaseChatModel, grammar: str) -> dict:

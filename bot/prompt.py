@@ -1,10 +1,15 @@
 """The LLM's task, as it is asked: choose, from numbered approved sentences, the ones
-that answer the customer. A fixed system prompt comes first, so llama.cpp keeps it in
-its KV cache across turns; a grammar allows only sentence numbers in reply."""
+that answer the customer; a grammar allows only sentence numbers in reply, and only of
+sentences not said yet.
+
+The prompt is laid out for reuse: the fixed system prompt, then the entry's sentences
+(always all of them, in the same order), and only then what changes from turn to turn
+(what was said already, the customer's words). So the model's state for an entry,
+kept once, serves every later turn on it (:mod:`bot.prefix_cache`)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
@@ -22,20 +27,24 @@ SYSTEM_PROMPT = "\n".join(
 )
 
 
-def selection_prompt(sentences: Sequence[str], message: str, earlier: str | None) -> str:
-    """The numbered sentences, the customer's earlier message when this one may lean on
-    it, and the message."""
+def selection_prompt(
+    sentences: Sequence[str], message: str, earlier: str | None, said: Collection[int] = ()
+) -> str:
+    """The numbered sentences, the numbers of those already said, the customer's earlier
+    message when this one may lean on it, and the message."""
     lines = ["Approved sentences:"]
     lines += [f"{number}. {sentence}" for number, sentence in enumerate(sentences, 1)]
+    if said:
+        lines.append(f"\nAlready said: {', '.join(str(n) for n in sorted(said))}")
     if earlier:
         lines.append(f"\nThe customer said before: {earlier}")
     lines.append(f"\nCustomer: {message}\nNumbers:")
     return "\n".join(lines)
 
 
-def selection_grammar(count: int, most: int) -> str:
-    """GBNF allowing 1 to ``most`` sentence numbers from 1 to ``count``."""
-    numbers = " | ".join(f'"{n}"' for n in range(count, 0, -1))
+def selection_grammar(allowed: Collection[int], most: int) -> str:
+    """GBNF allowing 1 to ``most`` sentence numbers, each one of ``allowed``."""
+    numbers = " | ".join(f'"{n}"' for n in sorted(allowed, reverse=True))
     return f'root ::= num ("," num){{0,{most - 1}}}\nnum ::= {numbers}\n'
 
 

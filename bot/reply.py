@@ -25,6 +25,7 @@ class Reply:
     grounded: bool
     ticket: str | None
     saved: bool
+    busy: bool  # the LLM was too busy to take the turn: the approved text, at once
     latency_ms: dict[str, float]
     trace: TurnTrace = field(repr=False, compare=False)
 
@@ -50,6 +51,9 @@ class Reply:
             grounded=trace.grounded is True,
             ticket=trace.reference,
             saved=trace.saved,
+            busy=any(v.check == "busy" for v in trace.generation.verdicts)
+            if trace.generation
+            else False,
             latency_ms=latency,
             trace=trace,
         )

@@ -55,6 +55,17 @@ class Settings(BaseSettings):
     llm_first_token_s: float = Field(
         10.0, gt=0, description="Give up on the LLM if it has not begun after this."
     )
+    llm_slots: int = Field(
+        1, ge=1, description="LLM calls at once: 1 embedded; a server's parallel slots."
+    )
+    admission_wait_s: float = Field(
+        4.0,
+        ge=0,
+        description="Answer from the approved text at once when the LLM wait would pass this.",
+    )
+    llm_prompt_cache_mb: float = Field(
+        1024.0, ge=0, description="Embedded model: KV states of prompts kept (entries), MB."
+    )
     llm_context: int = Field(4096, ge=512, description="Embedded model context window.")
     llm_threads: int = Field(2, ge=1, description="CPU threads for the embedded model.")
     llm_seed: int = Field(7, description="Sampling seed of the embedded model.")

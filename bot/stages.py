@@ -220,6 +220,7 @@ class Compose(Stage):
 
     writer: Writer | None
     name: ClassVar[str] = "generate"
+    computes: ClassVar[bool] = False  # the LLM has its own gate
 
     def stream(self, state: TurnState) -> Events:
         trace, decision, tone = state.trace, state.decision, state.tone

@@ -121,7 +121,7 @@ class Store:
         self.mask = mask
         if url.startswith("sqlite:///") and not url.startswith("sqlite:///file:"):
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        self.engine = create_engine(url)
+        self.engine = create_engine(url, pool_pre_ping=True)
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
         try:

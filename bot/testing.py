@@ -154,6 +154,7 @@ class FakeListener:
 class SilentVoice:
     """A text-to-speech voice that returns a short silence per sentence, and records them."""
 
+    name = "silent"
     sample_rate = 16_000
 
     def __init__(self):

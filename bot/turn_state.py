@@ -50,6 +50,7 @@ class Stage:
 
     name: ClassVar[str]
     after_halt: ClassVar[bool] = False  # runs even when an earlier stage ended the turn
+    computes: ClassVar[bool] = True  # holds the CPU lock (False: waits on something else)
 
     def run(self, state: TurnState) -> TurnState:
         raise NotImplementedError

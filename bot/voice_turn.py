@@ -10,8 +10,10 @@ time from the end of the customer's recording to the first sentence of reply aud
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
+from threading import Lock
 
 import numpy as np
 
@@ -22,12 +24,14 @@ from bot.protocols import Listener
 from bot.reply import Reply
 from bot.sentences import split_sentences
 from bot.settings import Settings
+from bot.tone import TONES
+from knowledge.corpus import Corpus
 from voice.asr import Recognizer
 from voice.audio import AudioError
 from voice.listen import Listener as Ear
 from voice.listen import Transcript
 from voice.timing import Stopwatch
-from voice.tts import Voice, load_voice
+from voice.tts import RememberingVoice, Voice, load_voice
 from voice.vad import SpeechDetector
 
 PAUSE_S = 0.25  # silence between spoken sentences
@@ -71,7 +75,8 @@ class VoiceAssistant:
     def turn(self, recording: bytes | Path, session_id: str | None = None) -> VoiceReply:
         watch = Stopwatch()
         try:
-            heard = self.listener.listen(recording)
+            with self.assistant.compute:
+                heard = self.listener.listen(recording)
         except AudioError as error:
             reply = self.assistant.ask_again(session_id, str(error), rejected=True)
             return self._spoken(reply, None, watch)
@@ -86,7 +91,7 @@ class VoiceAssistant:
     ) -> VoiceReply:
         """Stream the text turn and speak each piece as it is released: every piece is
         one or more whole sentences."""
-        speech = ReplyAudio(self.voice, watch, timings)
+        speech = ReplyAudio(self.voice, self.assistant.compute, watch, timings)
         for event in self.assistant.stream(heard.text, session_id, heard):
             if isinstance(event, Token):
                 timings.setdefault("first_token", watch.since_start())
@@ -100,7 +105,7 @@ class VoiceAssistant:
         self, reply: Reply, heard: Transcript | None, watch: Stopwatch, timings: dict | None = None
     ) -> VoiceReply:
         timings = dict(timings or {})
-        speech = ReplyAudio(self.voice, watch, timings)
+        speech = ReplyAudio(self.voice, self.assistant.compute, watch, timings)
         speech.say(reply.answer)
         return self._done(reply, heard, speech, watch, timings)
 
@@ -117,15 +122,17 @@ class VoiceAssistant:
 
 
 class ReplyAudio:
-    """A reply's audio, built sentence by sentence; notes when the first one was ready."""
+    """A reply's audio, built sentence by sentence (holding the CPU lock ``compute``);
+    notes when the first one was ready."""
 
-    def __init__(self, voice: Voice, watch: Stopwatch, timings: dict):
-        self.voice, self.watch, self.timings = voice, watch, timings
+    def __init__(self, voice: Voice, compute: Lock, watch: Stopwatch, timings: dict):
+        self.voice, self.compute, self.watch, self.timings = voice, compute, watch, timings
         self.pieces: list[np.ndarray] = []
 
     def say(self, text: str) -> None:
         for sentence in split_sentences(text):
-            self.pieces.append(self.voice.synthesize(sentence))
+            with self.compute:
+                self.pieces.append(self.voice.synthesize(sentence))
             self.timings.setdefault("first_audio", self.watch.since_start())
 
     def audio(self) -> np.ndarray:
@@ -136,11 +143,26 @@ class ReplyAudio:
 
 
 def build_voice_assistant(settings: Settings, assistant: Assistant) -> VoiceAssistant:
+    """The voice turn on the settings' models. The voice learns, in the background, the
+    sentences a spoken reply starts with: tone openings and each entry's first sentence."""
     language = None if settings.asr_language == "auto" else settings.asr_language
     recognizer = Recognizer(settings.asr_model, settings.models_dir, language)
     listener = Ear(recognizer, SpeechDetector(), settings.max_audio_s)
-    voice = load_voice(settings.tts_voice)
+    voice = RememberingVoice(load_voice(settings.tts_voice))
+    threading.Thread(
+        target=voice.learn,
+        args=(first_sentences(assistant.corpus), assistant.compute),
+        name="voice-learn",
+        daemon=True,
+    ).start()
     return VoiceAssistant(assistant, listener, voice, hearing_of(settings))
+
+
+def first_sentences(corpus: Corpus) -> list[str]:
+    """What spoken replies start with: the tone openings, then each entry's lead."""
+    openings = [s for tone in TONES.values() for s in split_sentences(tone.opening)]
+    leads = [split_sentences(entry.answer)[0] for entry in corpus.by_id.values()]
+    return list(dict.fromkeys(openings + leads))
 
 
 def hearing_of(settings: Settings) -> Hearing:

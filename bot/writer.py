@@ -3,15 +3,15 @@ approved sentences of the cited entries, numbered, and answers with the numbers 
 those that answer the customer, most useful first (a grammar allows nothing else on
 llama.cpp). The tone's approved opening goes out at once; each chosen sentence goes
 out verbatim, after the support check, as soon as its number is complete. When the
-model's answer cannot be used (unreadable, a backend error, the time limit), the
-approved answer stands."""
+model's answer cannot be used (unreadable, a backend error, the time limit) or the
+model is too busy to take the turn without a long wait, the approved answer stands."""
 
 from __future__ import annotations
 
 import logging
 import re
 import time
-from collections.abc import Generator, Sequence
+from collections.abc import Generator, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from langchain_core.language_models import BaseChatModel
@@ -19,7 +19,7 @@ from langchain_core.language_models import BaseChatModel
 from bot.events import Token
 from bot.history import PastTurn
 from bot.llm import grammar_kwargs
-from bot.llm_gate import LLMGate, LLMTimeout
+from bot.llm_gate import GateLimits, LLMBusy, LLMGate, LLMTimeout
 from bot.prompt import build_messages, selection_grammar, selection_prompt
 from bot.sentences import split_sentences
 from bot.support import SupportChecker
@@ -32,8 +32,7 @@ SELECTION = re.compile(r"[\d,\s]*")  # all a usable answer may hold
 
 @dataclass(frozen=True)
 class WriterConfig:
-    timeout_s: float = 30.0  # give up and deliver the approved text
-    first_token_s: float = 10.0  # ... or sooner, if the model has not begun by then
+    gate: GateLimits = field(default_factory=GateLimits)  # admission and time limits
     most_sentences: int = 3  # chosen sentences in a written reply
     most_spoken: int = 2  # ... and in a spoken one
 
@@ -92,33 +91,51 @@ class Writer:
         self.llm = llm
         self.backend = backend
         self.config = config
-        self.gate = LLMGate(config.first_token_s, config.timeout_s)
+        self.gate = LLMGate(config.gate)
 
     def write(self, brief: Brief, entry_ids: tuple[str, ...], support: SupportChecker) -> Stream:
         """Stream the opening and the chosen sentences; return the text and its record."""
         offered = not_yet_said(brief.sentences, brief.history)
-        prompt = selection_prompt(offered, brief.message, brief.earlier)
+        # A spoken reply leads with the first new sentence at once, so the caller hears
+        # the answer while the model chooses what to add from the rest.
+        lead = offered[:1] if brief.spoken and len(offered) > 1 else ()
+        choices = [
+            number
+            for number, sentence in enumerate(brief.sentences, 1)
+            if sentence in offered and sentence not in lead
+        ]
+        said = [n for n in range(1, len(brief.sentences) + 1) if n not in choices]
+        prompt = selection_prompt(brief.sentences, brief.message, brief.earlier, said)
         attempt = Attempt(self.backend, prompt, entry_ids)
-        most = self.config.most_spoken if brief.spoken else self.config.most_sentences
+        most = self.config.most_spoken - len(lead) if brief.spoken else self.config.most_sentences
         chosen: list[str] = []  # the sentences delivered, in order
+        added: list[str] = []  # ... of them, those the model chose
 
         def deliver(numbers: list[int]) -> Generator[Token, None, None]:
             """Each newly complete number's sentence, if valid, new, within the limit and
             supported."""
             for number in numbers[len(attempt.numbers) :]:
                 attempt.numbers.append(number)
-                if not 1 <= number <= len(offered) or len(chosen) >= most:
+                if number not in choices or len(added) >= most:
                     continue
-                sentence = offered[number - 1]
-                verdict = support.check(sentence)
-                attempt.verdicts.append(Verdict("support", verdict.supported, verdict.reason))
-                if verdict.supported and sentence not in chosen:
-                    yield Token(with_space(sentence, brief.opening or chosen))
-                    chosen.append(sentence)
+                sentence = brief.sentences[number - 1]
+                if sentence not in added and (yield from say(sentence)):
+                    added.append(sentence)
+
+        def say(sentence: str) -> Generator[Token, None, bool]:
+            """``sentence``, if the support check passes it; whether it was said."""
+            verdict = support.check(sentence)
+            attempt.verdicts.append(Verdict("support", verdict.supported, verdict.reason))
+            if verdict.supported:
+                yield Token(with_space(sentence, brief.opening or chosen))
+                chosen.append(sentence)
+            return verdict.supported
 
         if brief.opening:
             yield Token(brief.opening)
-        grammar = grammar_kwargs(self.llm, selection_grammar(len(offered), most))
+        for sentence in lead:
+            yield from say(sentence)
+        grammar = grammar_kwargs(self.llm, selection_grammar(choices, most))
         messages = build_messages(prompt)
         try:
             for chunk in self.gate.stream(lambda: self.llm.stream(messages, **grammar)):
@@ -135,17 +152,42 @@ class Writer:
                 yield from deliver(complete_numbers(attempt.written, done=False))
         except LLMTimeout as late:
             attempt.verdicts.append(Verdict("time_limit", False, f"timeout: {late}"))
+        except LLMBusy as busy:
+            attempt.verdicts.append(Verdict("busy", False, f"busy: {busy}"))
         except Exception as error:  # any backend failure: approved sentences stand
             log.warning("LLM failed: %s", error)
             attempt.verdicts.append(Verdict("backend", False, f"llm error: {error}"))
         if not attempt.failures():
             yield from deliver(complete_numbers(attempt.written, done=True))
         fallback = None
-        if not chosen:
+        if not added:
             fallback = next((v.reason for v in attempt.failures()), "no sentence chosen")
+        if not chosen:  # a spoken lead stands alone: the rest is there on request
             chosen = list(offered)
             yield Token(with_space(" ".join(chosen), brief.opening))
         return " ".join([brief.opening, *chosen]).strip(), attempt.record(fallback)
+
+    def warm(self, sentence_sets: Iterable[tuple[str, ...]], patience_s: float = 1.0) -> int:
+        """Ask the model, once for each set, about those sentences with no customer
+        words, so that the backend keeps the prompt's state (the in-process prefix cache,
+        or a server's prompt cache). A set waits while customers' turns hold the model.
+        Returns how many sets the model was shown."""
+        shown = 0
+        for sentences in sentence_sets:
+            messages = build_messages(selection_prompt(sentences, "", None))
+            while True:
+                try:
+                    for _ in self.gate.stream(lambda m=messages: self.llm.stream(m, max_tokens=1)):
+                        pass
+                except LLMBusy:
+                    time.sleep(patience_s)
+                    continue
+                except Exception as error:  # a backend that fails will fail turns too
+                    log.warning("warming the LLM stopped: %s", error)
+                    return shown
+                shown += 1
+                break
+        return shown
 
 
 def with_space(text: str, after: object) -> str:
@@ -164,7 +206,8 @@ def complete_numbers(text: str, done: bool) -> list[int]:
 
 def not_yet_said(sentences: Sequence[str], history: Sequence[PastTurn]) -> tuple[str, ...]:
     """The sentences not delivered in the recent turns (all of them, if all were): a
-    follow-up on the same entry is answered from what is new to the customer."""
+    follow-up on the same entry is answered from what is new to the customer (the
+    model is shown them all, and may choose only these)."""
     recent = " ".join(turn.reply for turn in history[-3:])
     fresh = tuple(sentence for sentence in sentences if sentence not in recent)
     return fresh or tuple(sentences)

@@ -36,14 +36,16 @@ def routing(
 
 
 @app.command()
-def chat(
+def latency(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     limit: Annotated[int | None, typer.Option(help="Only the first N conversations.")] = None,
+    voice: Annotated[int, typer.Option(help="Spoken questions to time (0: none).")] = 20,
 ) -> None:
-    """Latency, speed and grounding over scripted conversations (configured LLM)."""
-    from evals import chat as bench
+    """What a customer waits for (configured LLM): first text and whole reply on first
+    turns and follow-ups, prompt reuse, and voice from end of speech to first audio."""
+    from evals import latency as bench
 
-    emit(bench.run(settings(), limit), as_json)
+    emit(bench.run(settings(), limit, voice), as_json)
 
 
 @app.command()
@@ -132,12 +134,19 @@ def load(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     users: Annotated[int, typer.Option(help="Simulated customers at once.")] = 8,
     minutes: Annotated[float, typer.Option(help="How long the swarm runs.")] = 3.0,
+    scaled: Annotated[
+        bool,
+        typer.Option(
+            "--scaled",
+            help="llama.cpp's server, PostgreSQL and 2 replicas; one is killed half-way.",
+        ),
+    ] = False,
 ) -> None:
-    """Load test: simulated customers against `teller serve` on loopback; errors, latency
-    and turns lost from the audit store."""
+    """Load test: simulated customers against Teller on loopback; errors, latency, answers
+    given at once when busy, and turns lost from the audit store."""
     from evals import load as bench
 
-    emit(bench.run(settings(), users, minutes), as_json)
+    emit(bench.run(settings(), users, minutes, scaled), as_json)
 
 
 @app.command()

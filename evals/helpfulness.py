@@ -16,9 +16,10 @@ import time
 
 from tqdm import tqdm
 
+from bot.factory import writer_config
 from bot.settings import Settings
 from bot.support import SupportChecker
-from bot.writer import Brief, Writer, WriterConfig
+from bot.writer import Brief, Writer
 from evals import EVAL_DATA
 
 CASES = EVAL_DATA / "heldout" / "followups.json"
@@ -28,7 +29,7 @@ def run(settings: Settings) -> dict:
     from bot.llm import backend_name, chat_model
 
     llm = chat_model(settings.model_copy(update={"llm": "embedded"}))
-    writer = Writer(llm, backend_name(llm), WriterConfig(timeout_s=settings.llm_timeout_s))
+    writer = Writer(llm, backend_name(llm), writer_config(settings))
     cases = [c for c in json.loads(CASES.read_text(encoding="utf-8")) if c["answers"]]
     led = baseline = 0
     latencies = []

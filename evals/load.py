@@ -1,86 +1,95 @@
-"""``teller bench load``: simulated customers against ``teller serve`` on loopback.
+"""``teller bench load``: simulated customers (``evals/customers.py``) against Teller
+served on loopback, then the audit store read back.
 
-Locust drives ``users`` customers (``evals/locustfile.py``) for ``minutes``; then the
-server's audit store is read back and compared with the turns the customers were
-answered, so a turn that was answered but not stored shows up as lost. All customers
-come from 127.0.0.1, so the per-client rate limit is lifted for the run.
+- one ``teller serve`` with the embedded model and SQLite (the default), or
+- ``--scaled``: the scale-out topology (``evals/topology.py``): llama.cpp's server,
+  PostgreSQL and two replicas, one of them killed half-way through the run.
+
+A turn a customer was answered that is not in the store is lost; a conversation whose
+turns were answered by both replicas went on after its replica was killed.
 """
 
 from __future__ import annotations
 
-import csv
-import os
-import subprocess
-import sys
 import tempfile
+import threading
+from collections import Counter
+from contextlib import ExitStack
 from pathlib import Path
 
 from sqlalchemy import create_engine, func, select
 
+from bot.gguf import prepare_gguf
 from bot.settings import Settings
-from bot.store import Conversation, Turn
+from bot.store import TurnRow
+from evals.customers import Request, per_endpoint, swarm
 from evals.served import home_sharing_models, served
+from evals.topology import scaled_out
 from voice.audio import SAMPLE_RATE, wav_bytes
 from voice.caller import Caller, Line
 
-LOCUSTFILE = Path(__file__).parent / "locustfile.py"
 QUESTION = "How long does a transfer to another bank take?"
 
 
-def run(settings: Settings, users: int, minutes: float) -> dict:
-    with tempfile.TemporaryDirectory() as scratch:
-        home = home_sharing_models(settings.home, Path(scratch) / "home")
+def run(settings: Settings, users: int, minutes: float, scaled: bool = False) -> dict:
+    seconds = minutes * 60
+    with tempfile.TemporaryDirectory() as scratch, ExitStack() as stack:
         recording = Path(scratch) / "question.wav"
         recording.write_bytes(wav_bytes(Caller().say(QUESTION, Line("piper")), SAMPLE_RATE))
-        environment = {"TELLER_API_RATE_PER_MINUTE": "1000000"}
-        with served(home, environment) as url:
-            stats = swarm(url, users, minutes, recording, Path(scratch))
-        stored = stored_counts(f"sqlite:///{home / 'teller.db'}")
-    answered = sum(s["requests"] - s["failures"] for s in stats.values())
+        if scaled:
+            model = prepare_gguf(settings.models_dir)
+            replicas, database = stack.enter_context(
+                scaled_out(settings.home, Path(scratch), model)
+            )
+            urls = [r.url for r in replicas]
+            killer = threading.Timer(seconds / 2, replicas[0].kill)
+            killer.start()
+            stack.callback(killer.cancel)
+        else:
+            home = home_sharing_models(settings.home, Path(scratch) / "home")
+            urls = [stack.enter_context(served(home, {"TELLER_API_RATE_PER_MINUTE": "1000000"}))]
+            database = f"sqlite:///{home / 'teller.db'}"
+        requests = swarm(urls, users, seconds, recording)
+        stored = stored_turns(database)
+    return report(requests, stored, users, minutes, scaled)
+
+
+def report(
+    requests: list[Request], stored: Counter, users: int, minutes: float, scaled: bool
+) -> dict:
+    answered = [r for r in requests if r.error is None]
+    per_conversation = Counter(r.conversation for r in answered)
+    replicas_of: dict[str, set[int]] = {}
+    for r in answered:
+        replicas_of.setdefault(r.conversation, set()).add(r.replica)
     return {
+        "topology": "llama-server + PostgreSQL + 2 replicas, one killed half-way"
+        if scaled
+        else "one teller serve, embedded model, SQLite",
         "users": users,
         "minutes": minutes,
-        "endpoints": stats,
-        "turns_answered": answered,
-        "errors": sum(s["failures"] for s in stats.values()),
-        "sessions_stored": stored["sessions"],
-        "turns_stored": stored["turns"],
-        # Answered but not in the store. A turn the server finished after the swarm
-        # stopped waiting is stored without being counted as answered: not a loss.
-        "lost_turns": max(0, answered - stored["turns"]),
-        "turns_per_minute": round(answered / minutes, 1),
+        "endpoints": per_endpoint(requests),
+        "turns_answered": len(answered),
+        "errors": len(requests) - len(answered),
+        "answered_busy": sum(r.busy for r in answered),
+        "failovers": sum(r.failover for r in requests),
+        "turns_stored": sum(stored.values()),
+        # Answered but not in the store. A turn the server stored after its customer
+        # stopped waiting is stored without being answered: not a loss.
+        "lost_turns": sum(
+            max(0, count - stored[conversation]) for conversation, count in per_conversation.items()
+        ),
+        "conversations": len(per_conversation),
+        "conversations_on_two_replicas": sum(len(seen) > 1 for seen in replicas_of.values()),
+        "turns_per_minute": round(len(answered) / minutes, 1),
     }
 
 
-def swarm(url: str, users: int, minutes: float, recording: Path, scratch: Path) -> dict:
-    """Run locust headless; per-endpoint requests, failures and latency percentiles."""
-    prefix = scratch / "locust"
-    command = [
-        str(Path(sys.executable).parent / "locust"),
-        "--locustfile", str(LOCUSTFILE),
-        "--headless", "--users", str(users), "--spawn-rate", str(users),
-        "--run-time", f"{int(minutes * 60)}s", "--host", url,
-        "--csv", str(prefix), "--only-summary", "--stop-timeout", "120",
-    ]  # fmt: skip
-    env = {**os.environ, "TELLER_LOAD_RECORDING": str(recording)}
-    subprocess.run(command, env=env, check=False, capture_output=True, timeout=minutes * 60 + 600)
-    with open(f"{prefix}_stats.csv", newline="") as handle:
-        rows = [row for row in csv.DictReader(handle) if row["Name"] != "Aggregated"]
-    return {
-        row["Name"]: {
-            "requests": int(row["Request Count"]),
-            "failures": int(row["Failure Count"]),
-            "p50_ms": float(row["50%"]),
-            "p95_ms": float(row["95%"]),
-        }
-        for row in rows
-    }
-
-
-def stored_counts(database: str) -> dict:
+def stored_turns(database: str) -> Counter:
+    """Turns in the store, per conversation id."""
     engine = create_engine(database)
     with engine.connect() as db:
-        return {
-            "sessions": db.scalar(select(func.count()).select_from(Conversation)),
-            "turns": db.scalar(select(func.count()).select_from(Turn)),
-        }
+        rows = db.execute(
+            select(TurnRow.conversation_id, func.count()).group_by(TurnRow.conversation_id)
+        )
+        return Counter(dict(rows.all()))

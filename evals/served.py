@@ -1,6 +1,6 @@
 """``teller serve`` in a child process on a free loopback port, for the load test and
 the browser tests, with its own home (sharing the built index and models) and its own
-database."""
+database (or the one ``TELLER_DATABASE_URL`` names, when replicas share one)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -33,9 +34,27 @@ def home_sharing_models(source: Path, target: Path) -> Path:
     return target
 
 
+@dataclass(frozen=True)
+class Replica:
+    url: str
+    process: subprocess.Popen
+
+    def kill(self) -> None:
+        """Stop it at once, as a crash or a lost machine would (SIGKILL)."""
+        self.process.kill()
+        self.process.wait(30)
+
+
 @contextmanager
 def served(home: Path, environment: dict[str, str], startup_s: float = 300) -> Iterator[str]:
     """The server's base URL while it runs; its log is ``home/serve.log``."""
+    with replica(home, environment, startup_s) as running:
+        yield running.url
+
+
+@contextmanager
+def replica(home: Path, environment: dict[str, str], startup_s: float = 300) -> Iterator[Replica]:
+    """A running ``teller serve``, stopped (if still alive) on exit."""
     port = free_port()
     env = {**os.environ, "TELLER_HOME": str(home), **environment}
     teller = str(Path(sys.executable).parent / "teller")
@@ -47,10 +66,11 @@ def served(home: Path, environment: dict[str, str], startup_s: float = 300) -> I
         url = f"http://127.0.0.1:{port}"
         try:
             wait_until_up(process, url, startup_s, log_path)
-            yield url
+            yield Replica(url, process)
         finally:
-            process.terminate()
-            process.wait(60)
+            if process.poll() is None:
+                process.terminate()
+                process.wait(60)
 
 
 def wait_until_up(process: subprocess.Popen, url: str, startup_s: float, log: Path) -> None:

@@ -45,11 +45,15 @@ HEADLINES = [
     ("ASR WER, base, clean Piper", "asr.wer.base.piper_clean", "<= 0.05"),
     ("ASR WER, base, real recordings", "asr.wer.base.real", ""),
     ("ASR real-time factor, base", "asr.rtf.base", "<= 0.25"),
-    ("voice turn p50 ms (to first audio)", "asr.voice_turn_p50_ms", "<= 2500"),
-    ("chat first token p50 ms, first turns", "chat.first_turns.first_token.p50_ms", "<= 3000"),
-    ("chat first token p50 ms, follow-ups", "chat.follow_ups.first_token.p50_ms", "<= 1000"),
-    ("chat first text p50 ms, first turns", "chat.first_turns.first_text.p50_ms", ""),
-    ("chat LLM choice used", "chat.llm_choice_rate", ""),
+    ("first text p50 ms, first turns", "latency.first_turns.first_text.p50_ms", "<= 800"),
+    ("first text p50 ms, follow-ups", "latency.follow_ups.first_text.p50_ms", "<= 500"),
+    ("whole reply p50 ms, first turns", "latency.first_turns.reply.p50_ms", "<= 3000"),
+    ("whole reply p50 ms, follow-ups", "latency.follow_ups.reply.p50_ms", "<= 3000"),
+    ("LLM first token p50 ms, first turns", "latency.first_turns.first_token.p50_ms", ""),
+    ("prompt tokens reused", "latency.prompt_reuse.reused_share", ""),
+    ("LLM choice used", "latency.llm_choice_rate", ""),
+    ("voice: end of speech to first audio p50 ms", "latency.voice.voice_turn_p50_ms", "<= 1500"),
+    ("voice: end of speech to first audio p95 ms", "latency.voice.voice_turn_p95_ms", "<= 2500"),
     ("dialogues intent accuracy (LLM)", "dialogues.intent_accuracy", ""),
     ("dialogues action accuracy (LLM)", "dialogues.action_accuracy", ""),
     ("dialogues groundedness (LLM)", "dialogues.groundedness_rate", ">= 1.0"),
@@ -69,7 +73,7 @@ def lookup(results: dict, path: str):
 
 def run_all(settings: Settings, out: Path, samples: Path) -> dict:
     """Run every benchmark; each report is kept whole in the JSON."""
-    from evals import asr, chat, emotion, redteam, routing, run_eval, scam, understanding
+    from evals import asr, emotion, latency, redteam, routing, run_eval, scam, understanding
 
     steps = {
         "routing": lambda: routing.run(settings, 500, False),
@@ -77,8 +81,8 @@ def run_all(settings: Settings, out: Path, samples: Path) -> dict:
         "emotion": lambda: emotion.run(),
         "scam": lambda: scam.run(settings),
         "redteam": lambda: redteam.run(settings),
-        "asr": lambda: asr.run(settings, None, 20, samples),
-        "chat": lambda: chat.run(settings, None),
+        "asr": lambda: asr.run(settings, None, 0, samples),
+        "latency": lambda: latency.run(settings, None, 20),
         "dialogues": lambda: run_eval.run(
             [run_eval.DIALOGUES], "llama", out / "dialogues", run_eval.THRESHOLDS
         )[0]["metrics"],

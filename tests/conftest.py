@@ -123,17 +123,16 @@ FAKE_KEYWORDS = {
 def fake_assistant(corpus, injection_screen, scope_gate, tmp_path):
     """An Assistant on the shipped fakes (no model loaded) and a fresh SQLite store."""
     from bot.assistant import Assistant, TurnConfig
+    from bot.llm_gate import GateLimits
     from bot.risk import ScamSignals
     from bot.store import Store
     from bot.testing import DigitRedactor, KeywordEmotion, KeywordRetriever
     from bot.writer import WriterConfig
 
-    def build(llm=None, store=None, timeout_s=30.0, first_token_s=10.0, cls=Assistant):
+    def build(llm=None, store=None, cls=Assistant, **limits):
         redactor = DigitRedactor()
         return cls(
-            config=TurnConfig(
-                writer=WriterConfig(timeout_s=timeout_s, first_token_s=first_token_s)
-            ),
+            config=TurnConfig(writer=WriterConfig(GateLimits(**limits))),
             corpus=corpus,
             retriever=KeywordRetriever(corpus, FAKE_KEYWORDS),
             redactor=redactor,

@@ -130,7 +130,7 @@ def test_a_full_queue_answers_busy(make_client):
     entered = threading.Event()
 
     def hold_the_only_place():
-        with services._one_turn():
+        with services._one_turn(services.session(None)):
             entered.set()
             release.wait(30)
 

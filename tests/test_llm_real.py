@@ -1,11 +1,7 @@
 """The real LLM: the packaged Qwen2.5 1.5B through llama-cpp-python, embedded and
-behind llama.cpp's own OpenAI-compatible server on loopback."""
+behind llama.cpp's own server (llama-server) on loopback."""
 
 import re
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
 
@@ -13,6 +9,7 @@ from bot.llm import chat_model
 from bot.sentences import split_sentences
 from bot.tone import TONES
 from bot.types import Action
+from evals.topology import MODEL_ALIAS
 from tests.adversary import free_port
 
 pytestmark = pytest.mark.slow
@@ -64,59 +61,26 @@ def test_decline_and_escalate_with_the_llm(make_assistant, embedded_llm):
 
 
 @pytest.fixture(scope="module")
-def llama_server(settings):
-    """llama-cpp-python's OpenAI-compatible server, serving the same GGUF on loopback."""
+def llama_server(settings, tmp_path_factory):
+    """llama.cpp's own server (built by the Makefile), serving the same GGUF on loopback."""
     from bot.gguf import prepare_gguf
+    from evals.topology import llama_server
 
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "llama_cpp.server",
-            "--model",
-            str(prepare_gguf(settings.home / "models")),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--n_ctx",
-            "4096",
-            "--n_threads",
-            "2",
-            "--model_alias",
-            "teller-test",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base_url = f"http://127.0.0.1:{port}/v1"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                urllib.request.urlopen(f"{base_url}/models", timeout=2)
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError("llama.cpp server did not start") from None
-                time.sleep(0.5)
+    log = tmp_path_factory.mktemp("llama-server") / "server.log"
+    with llama_server(prepare_gguf(settings.models_dir), slots=2, log=log) as base_url:
         yield base_url
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def test_openai_compatible_server_backend(make_assistant, settings, llama_server):
     remote = chat_model(
         settings.model_copy(
-            update={"llm": "openai", "llm_base_url": llama_server, "llm_model": "teller-test"}
+            update={"llm": "openai", "llm_base_url": llama_server, "llm_model": MODEL_ALIAS}
         )
     )
     assistant = make_assistant(llm=remote)
     reply = assistant.turn("How long does card delivery take?")
     assert reply.intent == "card_delivery_estimate" and reply.grounded
-    assert reply.trace.generation.backend == "openai:teller-test"
+    assert reply.trace.generation.backend == f"openai:{MODEL_ALIAS}"
     assert reply.trace.generation.tokens > 0
     assert re.fullmatch(r"[\d,\s]+", reply.trace.generation.raw_text)  # the grammar held
     assert reply.grounded

@@ -114,6 +114,11 @@ def test_voice_turn_by_file_upload(page, server, tmp_path):
     player.wait_for(state="attached")
     assert player.get_attribute("src").startswith(("blob:", "http"))
     assert page.locator("#teller-voice-answer").inner_text().strip()
+    # Barge-in: the customer starts a new recording; the reply stops playing.
+    page.locator("#teller-recording").get_by_role("button", name="Clear").click()
+    page.locator("#teller-recording").get_by_role("button", name="Upload file").click()
+    page.locator("#teller-recording input[type=file]").set_input_files(str(question))
+    page.locator("#teller-reply-audio audio[src]").wait_for(state="detached")
 
 
 def test_widget_example_page(page, server):

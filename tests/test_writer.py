@@ -9,12 +9,11 @@ import pytest
 import yaml
 
 from bot.events import Token
-from bot.prompt import SYSTEM_PROMPT, selection_grammar
+from bot.prompt import SYSTEM_PROMPT, selection_grammar, selection_prompt
 from bot.sentences import split_sentences
-from bot.testing import (
-    BrokenLLM,
-    ScriptedLLM,
-)
+from bot.support import SupportChecker
+from bot.testing import BrokenLLM, ScriptedLLM
+from bot.writer import Brief, Writer, WriterConfig
 
 CASES = yaml.safe_load((Path(__file__).parent / "data" / "invented_claims.yaml").read_text())
 QUESTION = "my new card hasn't arrived yet"
@@ -75,38 +74,42 @@ def test_a_backend_failure_gives_the_approved_text(make, corpus):
 
 def test_a_slow_backend_times_out(make, corpus):
     slow = ScriptedLLM.streaming([" ", " ", " ", " ", "1"], delay_s=0.05)
-    reply = make(slow, timeout_s=0.1).turn(QUESTION)
+    reply = make(slow, total_s=0.1).turn(QUESTION)
     assert reply.trace.generation.fallback == "timeout: no whole reply within 0.1 s"
     assert reply.answer == corpus.by_id["card-arrival"].answer
 
 
 def test_a_backend_that_never_begins_releases_the_turn(make, corpus):
     stalled = ScriptedLLM.streaming(["1"], ["1"], delay_s=10.0)
-    assistant = make(stalled, first_token_s=0.2)
+    assistant = make(stalled, first_token_s=0.2, max_wait_s=0.5)
     first = assistant.turn(QUESTION)
     assert first.trace.generation.fallback == "timeout: no first token within 0.2 s"
-    assert first.answer == corpus.by_id["card-arrival"].answer
-    # While the abandoned call is still running, the next turn does not queue behind it:
-    # it is answered from the approved text at once.
+    assert first.answer == corpus.by_id["card-arrival"].answer and not first.busy
+    # While the abandoned call still holds the model, the next turn does not queue
+    # behind it: it is answered from the approved text at once, and says so.
     second = assistant.turn(QUESTION, first.session_id)
-    assert second.trace.generation.fallback.startswith("llm error: the model is still finishing")
+    assert second.trace.generation.fallback.startswith("busy: predicted wait")
+    assert second.answer == first.answer and second.busy
 
 
-def test_a_follow_up_is_offered_only_what_was_not_said_and_what_it_leans_on(make, sentences):
-    llm = ScriptedLLM.saying("1", "1")
+def test_a_follow_up_may_choose_only_what_was_not_said_and_sees_what_it_leans_on(make, sentences):
+    llm = ScriptedLLM.saying("1", "1,2")
     assistant = make(llm)
     first = assistant.turn(QUESTION)
     follow_up = assistant.turn("and how long will it take?", first.session_id)
-    prompt = llm.prompts[1][-1].content
-    assert sentences[0] not in prompt and f"1. {sentences[1]}\n" in prompt
+    first_prompt, prompt = llm.prompts[0][-1].content, llm.prompts[1][-1].content
+    # The same numbered sentences as the first turn (the state kept for it serves) ...
+    block = first_prompt.split("\n\nCustomer:")[0]
+    assert prompt.startswith(block + "\n\nAlready said: 1\n")
     assert f"The customer said before: {QUESTION}" in prompt
-    assert follow_up.answer == sentences[1]  # the new sentence, not the first again
+    # ... but the one already said is not said again, whatever the model chooses.
+    assert follow_up.answer == sentences[1]
     assert llm.prompts[1][0].content == SYSTEM_PROMPT  # the fixed prefix llama.cpp caches
 
 
 def test_the_grammar_allows_only_sentence_numbers():
-    grammar = selection_grammar(count=4, most=3)
-    assert grammar.splitlines() == ['root ::= num ("," num){0,2}', 'num ::= "4" | "3" | "2" | "1"']
+    grammar = selection_grammar([1, 2, 4], most=3)
+    assert grammar.splitlines() == ['root ::= num ("," num){0,2}', 'num ::= "4" | "2" | "1"']
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case["kind"])
@@ -116,3 +119,48 @@ def test_invented_claims_streamed_in_pieces_never_reach_the_customer(make, corpu
     reply = make(ScriptedLLM.streaming(pieces)).turn(QUESTION)
     assert case["claim"] not in reply.answer
     assert reply.answer == corpus.by_id["card-arrival"].answer
+
+
+def drive(stream) -> tuple[list[str], str]:
+    """The pieces a writer's stream showed, and the text it returned."""
+    pieces = []
+    while True:
+        try:
+            pieces.append(next(stream).text.strip())
+        except StopIteration as done:
+            return pieces, done.value[0]
+
+
+def test_a_spoken_reply_leads_with_the_first_sentence_before_the_model_is_asked(corpus, sentences):
+    llm = ScriptedLLM.saying("1,3")  # the lead is not the model's to give again
+    writer = Writer(llm, "scripted", WriterConfig())
+    brief = Brief(sentences=tuple(sentences), message=QUESTION, opening="", spoken=True)
+    answer = corpus.by_id["card-arrival"].answer
+    stream = writer.write(brief, ("card-arrival",), SupportChecker([answer]))
+    assert next(stream).text == sentences[0] and not llm.prompts  # the model not yet asked
+    pieces, text = drive(stream)
+    assert "\nAlready said: 1\n" in llm.prompts[0][-1].content
+    assert pieces == [sentences[2]] and text == f"{sentences[0]} {sentences[2]}"
+
+
+def test_a_spoken_lead_stands_alone_when_the_model_fails(corpus, sentences):
+    writer = Writer(BrokenLLM(), "broken", WriterConfig())
+    brief = Brief(sentences=tuple(sentences), message=QUESTION, opening="", spoken=True)
+    answer = corpus.by_id["card-arrival"].answer
+    pieces, text = drive(writer.write(brief, ("card-arrival",), SupportChecker([answer])))
+    assert pieces == [sentences[0]] and text == sentences[0]  # short; the rest on request
+
+
+def test_warming_shows_the_model_each_entry_s_sentences_with_no_customer_words():
+    llm = ScriptedLLM.saying("1", "1")
+    writer = Writer(llm, "scripted", WriterConfig())
+    assert writer.warm([("Cards arrive in 5 days.", "Track them in the app."), ("Call us.",)]) == 2
+    shown = [prompt[-1].content for prompt in llm.prompts]
+    assert shown == [
+        selection_prompt(("Cards arrive in 5 days.", "Track them in the app."), "", None),
+        selection_prompt(("Call us.",), "", None),
+    ]
+
+
+def test_warming_stops_at_a_backend_that_fails():
+    assert Writer(BrokenLLM(), "broken", WriterConfig()).warm([("A.",), ("B.",)]) == 0

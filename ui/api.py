@@ -50,6 +50,7 @@ class TurnResponse(BaseModel, extra="allow"):
     tone: str
     escalate: bool
     scam_warning: bool
+    busy: bool = Field(description="The approved answer was given at once: Teller was busy.")
     ticket: str | None
     citations: list[Citation]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Annotated
 
 import typer
@@ -25,6 +26,7 @@ def serve(
     services = build_services(settings)
     app = create_app(services)
     retention = RetentionSchedule(services.store, settings).start()
+    threading.Thread(target=services.assistant.warm, name="llm-warm", daemon=True).start()
     typer.echo(
         f"Teller is ready at http://{host}:{port}/  ·  agent console /agent  ·  "
         f"widget example /widget/example.html  ·  API {host}:{port}/api/v1/openapi.json"

@@ -4,11 +4,12 @@ pages and the JSON API.
 Every turn arrives with the signed session id the server issued (or none, and a new
 one is issued): :meth:`Services.session` is the one door a client's id passes through.
 
-Turns run one at a time. On a 2-core machine the LLM, Whisper and the encoders each
-use both cores, so running two turns at once only makes both slower, and the embedded
-llama.cpp model must not be called from two threads. Waiting turns queue in arrival
-order; past ``max_waiting_turns`` a new one is refused at once as busy (HTTP 503)
-rather than left to time out.
+Turns of different conversations run at once, but they share the machine through two
+doors: the assistant's CPU lock (encoders, Whisper, the voice: on 2 cores two at once
+only slow each other) and the LLM's gate, whose admission control answers a turn from
+the approved text at once when the model's queue is too long. The turns of one
+conversation run in order. Past ``max_waiting_turns`` turns in flight, a new one is
+refused at once as busy (HTTP 503) rather than left to time out.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
+from weakref import WeakValueDictionary
 
 from bot.assistant import Assistant, final_reply
 from bot.events import Token
@@ -45,22 +47,26 @@ class Services:
             timedelta(minutes=settings.session_idle_minutes),
         )
         self.replies_dir = settings.replies_dir
-        self._turn = threading.Lock()
-        self._waiting = threading.BoundedSemaphore(settings.max_waiting_turns)
+        self._in_flight = threading.BoundedSemaphore(settings.max_waiting_turns)
+        self._conversations: WeakValueDictionary[str, threading.Lock] = WeakValueDictionary()
+        self._guard = threading.Lock()  # over _conversations
 
     @property
     def store(self):
         return self.assistant.store
 
     @contextmanager
-    def _one_turn(self):
-        if not self._waiting.acquire(blocking=False):
+    def _one_turn(self, session: CustomerSession):
+        """A place for one turn of ``session``'s conversation, after its earlier turns."""
+        if not self._in_flight.acquire(blocking=False):
             raise BusyError("Teller is busy right now; please try again in a minute.")
         try:
-            with self._turn:
+            with self._guard:
+                lock = self._conversations.setdefault(session.conversation_id, threading.Lock())
+            with lock:
                 yield
         finally:
-            self._waiting.release()
+            self._in_flight.release()
 
     def session(self, session_id: str | None, channel: str = "text") -> CustomerSession:
         """The client's signed session, or a new one; :class:`bot.sessions.SessionRefused`
@@ -69,7 +75,7 @@ class Services:
 
     def chat(self, message: str | bytes, session: CustomerSession) -> Iterator[Token | Reply]:
         """A text turn, streamed."""
-        with self._one_turn():
+        with self._one_turn(session):
             yield from self.assistant.stream(message, session.conversation_id)
 
     def ask(self, message: str | bytes, session: CustomerSession) -> Reply:
@@ -77,7 +83,7 @@ class Services:
 
     def talk(self, recording: bytes | Path, session: CustomerSession) -> tuple[VoiceReply, Path]:
         """A voice turn; the spoken reply is written to a WAV file under ``replies_dir``."""
-        with self._one_turn():
+        with self._one_turn(session):
             turn = self.voice.turn(recording, session.conversation_id)
         name = f"{uuid.uuid4().hex}.wav"
         return turn, write_wav(self.replies_dir / name, turn.audio, turn.sample_rate)

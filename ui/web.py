@@ -31,6 +31,11 @@ def status_markdown(reply: Reply) -> str:
         )
     if reply.scam_warning:
         text += "\n\n> **Warning: this looks like a scam.** Don't move money or share codes."
+    if reply.busy:
+        text += (
+            "\n\n> Teller is very busy, so this is the bank's approved answer, given at once"
+            " rather than tailored to your question."
+        )
     return text
 
 
@@ -173,6 +178,9 @@ def customer_app(services: Services) -> gr.Blocks:
         send.click(respond, [box, chatbot, session], chat_outputs, api_visibility="private")
         voice_outputs = [chatbot, heard, answer, spoken, timings, session]
         ask.click(talk, [recording, chatbot, session], voice_outputs, api_name="voice")
+        # Barge-in: a new recording (spoken or uploaded) stops the reply that is playing.
+        for begins in (recording.start_recording, recording.upload):
+            begins(lambda: None, outputs=spoken, api_visibility="private")
         new.click(
             new_conversation,
             outputs=[chatbot, session, status, sources],

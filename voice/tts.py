@@ -11,7 +11,10 @@ import logging
 import re
 import shutil
 import subprocess
-from collections.abc import Iterator
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
 from typing import Protocol
 
 import numpy as np
@@ -76,6 +79,40 @@ class EspeakVoice:
             raise TtsError(f"espeak-ng failed: {result.stderr.decode(errors='replace').strip()}")
         samples, self.sample_rate = read_wav(result.stdout)
         return samples
+
+
+class RememberingVoice:
+    """A voice that keeps the audio of what it has said (most recent ``capacity``
+    sentences): approved sentences come back again and again, and a kept one plays with
+    no synthesis at all. :meth:`learn` says sentences ahead of time."""
+
+    def __init__(self, voice: Voice, capacity: int = 2048):
+        self.voice, self.capacity = voice, capacity
+        self.name, self.sample_rate = voice.name, voice.sample_rate
+        self.kept: OrderedDict[tuple[str, float], np.ndarray] = OrderedDict()
+        self.ready = threading.Event()  # set once :meth:`learn` has said everything
+        self._lock = threading.Lock()
+
+    def synthesize(self, text: str, speed: float = 1.0) -> np.ndarray:
+        key = (text, speed)
+        with self._lock:
+            if key in self.kept:
+                self.kept.move_to_end(key)
+                return self.kept[key]
+        audio = self.voice.synthesize(text, speed)
+        with self._lock:
+            self.kept[key] = audio
+            while len(self.kept) > self.capacity:
+                self.kept.popitem(last=False)
+        return audio
+
+    def learn(self, texts: Iterable[str], turn: AbstractContextManager) -> None:
+        """Say each of ``texts`` ahead of time, one at a time inside ``turn`` (the CPU
+        lock, so customers' turns go between them)."""
+        for text in texts:
+            with turn:
+                self.synthesize(text)
+        self.ready.set()
 
 
 def load_voice(name: str) -> Voice:

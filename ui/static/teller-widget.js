@@ -89,6 +89,7 @@
       notes.push("Sources: " + data.citations.map((c) => c.title).join("; "));
     }
     if (data.ticket) notes.push("Handed over to a colleague · reference " + data.ticket);
+    if (data.busy) notes.push("Teller is very busy: this is the bank's approved answer, at once");
     if (notes.length) show(notes.join(" · "), "note");
     localStorage.setItem(storageKey, data.session_id);
   }

@@ -1,9 +1,13 @@
-"""The chat benchmark: scripted two-turn conversations through the whole pipeline.
+"""``teller bench latency``: what a customer waits for, with the configured LLM.
 
-Reports per-stage latency (retrieval, the LLM's first token, the customer's first
-text, whole reply) for first turns and follow-ups separately, how often the LLM's
-choice of sentences was used (rather than the approved answer as a fallback), routing
-accuracy on the scripted intents, and peak memory.
+Text: scripted two-turn conversations through the whole pipeline; per-stage latency
+(retrieval, the LLM's first token, the customer's first text, the whole reply) for
+first turns and follow-ups separately, how often the LLM's choice of sentences was used
+(rather than the approved answer as a fallback), how much of each prompt the model
+reused rather than evaluated (its own counters), and routing accuracy on the script.
+
+Voice: spoken questions (Piper, clean line), each a new call, from the end of the
+recording to the first reply audio.
 """
 
 from __future__ import annotations
@@ -15,9 +19,11 @@ import yaml
 from tqdm import tqdm
 
 from bot.factory import build_assistant
+from bot.llm import prefix_stats
 from bot.settings import Settings
-from evals import EVAL_DATA
+from evals import EVAL_DATA, asr
 from evals.measure import machine, peak_memory_mb, percentile_ms
+from voice.caller import Caller
 
 SCRIPT = EVAL_DATA / "chat_turns.yaml"
 
@@ -39,14 +45,29 @@ def summarise(turns: list[dict]) -> dict:
     }
 
 
-def run(settings: Settings, limit: int | None = None) -> dict:
+def run(settings: Settings, limit: int | None = None, voice_turns: int = 20) -> dict:
+    """The text benchmark, then (unless ``voice_turns`` is 0) the voice one."""
+    report = text_turns(settings, limit)
+    if voice_turns:
+        caller = Caller(seed=0)
+        line = asr.CONDITIONS["piper_clean"]
+        clips = [caller.say(text, line) for text in asr.utterances(voice_turns)]
+        report["voice"] = asr.voice_turns(settings.model_copy(update={"asr_model": "base"}), clips)
+    report["peak_rss_mb"] = peak_memory_mb()
+    report["machine"] = machine()
+    return report
+
+
+def text_turns(settings: Settings, limit: int | None) -> dict:
     conversations = yaml.safe_load(SCRIPT.read_text(encoding="utf-8"))[:limit]
     with tempfile.TemporaryDirectory() as scratch:
         settings = settings.model_copy(
             update={"database_url": f"sqlite:///{Path(scratch) / 'bench.db'}"}
         )
         assistant = build_assistant(settings)
-        assistant.turn("hello")  # warm-up: model load and the system prompt's KV cache
+        # As on a server up for a few minutes: every entry's prompt state is kept.
+        assistant.warm()
+        assistant.turn("hello")
         records = []
         total = sum(len(c["turns"]) for c in conversations)
         with tqdm(total=total, desc="scripted turns", unit="turn") as bar:
@@ -72,8 +93,7 @@ def run(settings: Settings, limit: int | None = None) -> dict:
         else None,
         "delivered_grounded": round(sum(r["grounded"] for r in records) / len(records), 3),
         "tokens_per_s": round(generated_tokens / generation_s, 1) if generation_s else None,
-        "peak_rss_mb": peak_memory_mb(),
-        "machine": machine(),
+        "prompt_reuse": prefix_stats(assistant.llm),
     }
 
 
