@@ -67,6 +67,11 @@ WORD_NAMES = frozenset(
 )  # fmt: skip
 
 
+def looks_like_an_address(value: str) -> bool:
+    """A house number, a street word or a house name in it."""
+    return bool(ADDRESS_MARK.search(value))
+
+
 def starts_with_a_given_name(value: str) -> bool:
     return value.split()[0].split("-")[0].lower() in GIVEN_NAMES
 
@@ -155,11 +160,12 @@ def spoken_run(least: int, most: int = 24) -> str:
 
 LETTER_WORD = (
     r"(?:alpha|bravo|charlie|delta|echo|foxtrot|golf|hotel|india|juliet|kilo|lima|mike"
-    r"|november|oscar|papa|quebec|romeo|sierra|tango|uniform|victor|whiskey|x-?ray|yankee"
+    r"|november|oscar|papa|quebec|romeo|sierra|tango|uniform|victor|whiske?y|x[\s-]?ray|yankee"
     r"|zulu)"
 )
 LETTER_NAME = (  # as a recogniser writes a letter said aloud
-    r"(?:eh|bee|see|dee|ee|ef|gee|aitch|jay|kay|el|em|en|pee|cue|ar|ess|tee|vee|ex|zed)"
+    r"(?:eh|bee|be|see|sea|cee|dee|ee|ef|gee|aitch|haitch|jay|kay|el|em|en|pee|cue|queue|ar"
+    r"|are|ess|tee|tea|vee|ex|why|zed|double[\s-]?(?:you|u))"
 )
 LETTER = rf"(?:\b[a-z]\b|{LETTER_WORD}|{LETTER_NAME})"
 SPELLED = (  # letters and numbers one by one, fillers between
@@ -241,19 +247,29 @@ ORGANISATION = (  # "from Lindenbrook Bank", "to Gatwick North Terminal": not pe
 STREET = (
     r"(?:road|rd|street|st|avenue|ave|lane|ln|close|drive|dr|grove|court|ct|place|pl|way"
     r"|crescent|cres|terrace|gardens|gdns|park|square|sq|hill|row|mews|walk|view|rise|green"
-    r"|parade|gate|wharf|quay|boulevard|yard|fields|meadows|croft|wynd|brae|vale)"
+    r"|parade|gate|wharf|quay|boulevard|yard|fields|meadows?|croft|wynd|brae|vale|side|bank"
+    r"|paddocks?|fold|heights|mount|chase|ridge|orchard|common|hollow|approach|promenade"
+    r"|esplanade|embankment|causeway|nook|cottages|buildings|villas|broadway)"
 )
 STREET_ALONE = (  # named on its own, no house number: "Mill Lane", "Church St"
     r"(?:Road|Rd|Street|St|Lane|Avenue|Ave|Close|Drive|Grove|Crescent|Terrace|Gardens|Mews"
     r"|Way|Place|Square|Row|Walk)"
 )
-HOUSE_NAME = r"(?:Cottage|House|Farm|Lodge|Barn|Manor|Villa|Bungalow|Hall|Rectory|Mill)"
-SPOKEN_STREET = (  # street words clear enough to trust in lower case
-    r"(?:road|street|avenue|lane|close|drive|grove|court|place|crescent|terrace|gardens"
-    r"|square|mews)"
+HOUSE_NAME = (
+    r"(?:Cottage|House|Farm|Lodge|Barn|Manor|Villa|Bungalow|Hall|Rectory|Mill|Forge|Granary"
+    r"|Stables|Byre|Chapel|Schoolhouse|Vicarage|Grange|Croft)"
 )
-UNIT = rf"(?:flat|apartment|apt|unit|room|suite)\s+(?:\d{{1,4}}[a-z]?|{NUMBER_WORD})"
-HOUSE = rf"(?:{UNIT},?\s+)?(?:\d{{1,4}}[a-z]?|{NUMBER_WORD}(?:[\s-]{NUMBER_WORD})?)"
+SPOKEN_STREET = (  # street words clear enough to trust in lower case after a number
+    r"(?:road|street|avenue|lane|close|drive|grove|court|place|crescent|terrace|gardens"
+    r"|square|mews|park|rise|vale|hill|way|row|walk|view|side|bank|gate|fields|meadows?"
+    r"|green|parade|quay|wharf|croft|paddocks?|ridge|heights|chase|mount)"
+)
+UNIT = (
+    r"(?:flat|apartment|apt|unit|room|suite|caravan|plot|pitch|berth|mooring|lodge"
+    rf"|house\s+(?:number|no\.?))\s+(?:\d{{1,4}}[a-z]?|{NUMBER_WORD})"
+)
+HOUSE_NUMBER = rf"(?:\d{{1,4}}[a-z]?|{NUMBER_WORD}(?:[\s-]{NUMBER_WORD})?)"
+HOUSE = rf"(?:{UNIT}(?:,?\s+{HOUSE_NUMBER})?|{HOUSE_NUMBER})"
 FILLER = r"(?:the|on|in|a|an|my|of|to|for|and|at|by|with|this|that|was|is|are|be|it|i|we|you)"
 
 # --- keywords -----------------------------------------------------------------------
@@ -262,7 +278,7 @@ PIN_WORDS = (
     r"\b(?:p\W?i\W?n(?:\s*(?:number|code|no\.?))?|(?<!last\s)(?<!final\s)(?:four|4)[\s-]digits?)\b"
 )
 CVV_WORDS = (
-    r"\b(?:c\W?v\W?v2?|c\W?v\W?c2?|cv2|csc|card\s+security\s+code|sec(?:urity|\.)?\s+"
+    r"\b(?:c\W?v\W?v2?|c\W?v\W?c2?|cv2|csc|cid|card\s+security\s+code|sec(?:urity|\.)?\s+"
     r"(?:code|number|digits)|(?:three|3)[\s-](?:digits?|numbers?)(?:\s+\w+){0,3}"
     r"|(?:on|at)\s+the\s+(?:back|reverse)|(?:code\s+)?on\s+(?:the\s+)?reverse"
     r"|signature\s+(?:strip|panel|box)|card\s+verification\s+(?:code|value))\b"
@@ -310,7 +326,9 @@ ACCOUNT_AFTER_SORT_CODE = (
 CVV_AFTER_EXPIRY = (
     r"(?<![\d/])\d{1,2}\s*/\s*\d{2}(?![\d/])(?:\s*[,;|]\s*|\s+/\s+|\s+)(?P<v>\d{3,4})\b(?!\s*/)"
 )
-IBAN = r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]){11,30}\b"
+# Country, check digits, then groups of four (the last may be shorter), with or without
+# spaces: never the words after it.
+IBAN = r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,3})?\b"
 NINO = r"\b[A-Z]\s?[A-Z][\s\-]?(?:\d[\s\-]?){5}\d[\s\-]?[A-D]\b"
 PASSPORT_VALUE = (
     rf"(?:[A-Z]{{3}}\s?)?(?=[A-Z0-9]*\d[A-Z0-9]*\d[A-Z0-9]*\d)[A-Z0-9]{{6,10}}\b"
@@ -330,10 +348,11 @@ DATE_THEN_BIRTH_WORDS = (
     rf"\b(?P<v>{DATE_CORE})\s+(?:is|was|=)\s+(?:my|his|her|their)\s+(?:date\s+of\s+birth|dob"
     r"|d\.o\.b\.?|birthday)"
 )
-POSTCODE = r"\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR)[\s\-]*\d[ABD-HJLNP-UW-Z]{2}\b"
+# Any letters inward: a customer's typo ("S10 2TM") is still their postcode.
+POSTCODE = r"\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR)[\s\-]*\d[A-Z]{2}\b"
 SPOKEN_POSTCODE = (  # "b s one four d j", "delta hotel one three lima tango"
     rf"\b{LETTER}(?:\s{LETTER})?\s{NUMBER_WORD}(?:\s(?:{LETTER}|{NUMBER_WORD}))?"
-    rf"\s{DIGIT_WORD}\s{LETTER}\s{LETTER}\b"
+    rf"\s{DIGIT_WORD}\s(?:{LETTER}\s{LETTER}|double\s{LETTER})\b"
 )
 TYPED_ADDRESS = (
     rf"\b(?i:{HOUSE}),?\s+(?:(?:The|[A-Z][a-z'\-]+)\s+){{1,3}}(?i:{STREET})\b"
@@ -342,6 +361,35 @@ TYPED_ADDRESS = (
     rf"|(?<![a-z]\s)\b(?:{CAPITALISED}\s){{1,2}}{STREET_ALONE}\b"
 )
 SPOKEN_ADDRESS = rf"\b{HOUSE},?\s+(?:(?!{FILLER}\b)[a-z'\-]+\s+){{1,3}}{SPOKEN_STREET}\b"
+# Where an address is about to be given, and the words that end it.
+ADDRESS_CUE = (
+    r"\b(?:live[sd]?\s+(?:at|on)|living\s+(?:at|on)|(?:it'?s|house\s+is)\s+on|(?:home\s+|postal\s+|new\s+|old\s+)?address(?:\s+is"
+    r"|\s*:|\s+now\s+is|\s+should\s+be)|first\s+line(?:\s+of\s+(?:my|the)\s+address)?\s+is"
+    r"|(?:send|post|deliver)\s+(?:it|them|the\s+\w+"
+    r"|my\s+\w+(?:\s+\w+)?)\s+to|(?:sent|posted|delivered|moved|moving)\s+to|i'?m\s+at"
+    r"|it'?s\s+at)"
+)
+ADDRESS_END = (
+    r"(?:and|but|so|because|please|thanks|thank|phone|tel|mobile|email|postcode|post\s+code"
+    r"|since|from|until|instead|which|who|when|if|or|not|no|it'?s|its|there|then)"
+)
+ADDRESS_WORD = rf"(?!{ADDRESS_END}\b)[\w'\-.]+"
+ADDRESS_RUN = rf"(?:{ADDRESS_WORD}(?:,\s*|\s+)){{0,6}}?{ADDRESS_WORD}"
+ADDRESS_AFTER_CUE = (
+    rf"{ADDRESS_CUE}\s+(?P<v>{ADDRESS_RUN})"
+    rf"(?=\s*(?:[.;!?\n(]|$)|,?\s+{ADDRESS_END}\b|,?\s+{POSTCODE})"
+)
+# A house's name, wherever it is said to be one.
+HOUSE_CALLED = (
+    rf"\b(?:house|home|property|cottage|farm)(?:'s|\s+is)?\s+(?:name\s+is|called|named)\s+"
+    rf"(?P<v>{ADDRESS_RUN})(?=\s*(?:[.;!?\n(]|$)|,?\s+{ADDRESS_END}\b|,?\s+{POSTCODE})"
+)
+# A house number (or "the ...") and a few words, right before a postcode.
+ADDRESS_BEFORE_POSTCODE = (
+    rf"\b(?P<v>(?:{HOUSE}|the)(?:,?\s+{ADDRESS_WORD}){{1,5}}?)"
+    rf"(?=,?\s+(?:{POSTCODE}|{SPOKEN_POSTCODE}))"
+)
+ADDRESS_MARK = re.compile(rf"\d|\b(?:{NUMBER_WORD}|{STREET}|{HOUSE_NAME})\b", re.I)
 PO_BOX = r"\bp\.?\s?o\.?\s+box\s+\d{1,6}\b"
 NAME_INTRODUCED = (
     r"(?i:\b(?:my|his|her|their|the)\s+(?:sur|first\s+|last\s+|full\s+|fore|maiden\s+)?"
@@ -366,11 +414,13 @@ NAME_PAYEE = (
 )
 SIGN_OFF_WORDS = (
     r"(?i:thanks|thank\s+you|regards|cheers|best|sincerely|many\s+thanks|ta|kind\s+regards"
+    r"|yours\s+(?:faithfully|sincerely|truly)"
     r"|yours|warm\s+wishes|love|sent\s+from\s+my\s+\w+)"
 )
 NAME_SIGN_OFF = (
     rf"\b{SIGN_OFF_WORDS}[\s,!.\-]*(?P<v>{NOT_A_NAME}(?:{INITIALS})?"
-    rf"(?:{NAME}|{CAPS_WORD}(?:\s{CAPS_WORD})?|{LOWER}\.\s?[a-z'\-]+))[\s.!]*$"
+    rf"(?:{NAME}|{CAPS_WORD}(?:\s{CAPS_WORD})?|{LOWER}\.\s?[a-z'\-]+|{NAME_WORD}\s{NAME_WORD}))"
+    r"[\s.!]*$"
 )
 NAME_DASH_SIGN_OFF = rf"(?:^|\s)[\-\u2013\u2014]\s?(?P<v>{NOT_A_NAME}(?:{INITIALS})?{NAME})"
 INITIAL_AND_SURNAME = rf"(?<![\w.])(?:{INITIALS})(?P<v>{CAPITALISED})\b"
@@ -433,7 +483,7 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule("UK_ACCOUNT_NUMBER", ACCOUNT_AFTER_SORT_CODE, 0.6),
     _rule("UK_ACCOUNT_NUMBER", SHORT_NUMBER.format(r"\d{7,8}|\d{4}[\s\-]\d{4}"), 0.5),
-    _rule("IBAN_CODE", IBAN, 0.8),
+    _rule("IBAN_CODE", IBAN, 0.8, check=lambda value: digit_count(value) >= 10),
     _rule("UK_NINO", NINO, 0.8),
     _rule("UK_NINO", _near(NINO_WORDS, rf"(?:{SPELLED}){{7,12}}", r"[^\d.?!\n]{0,25}?"), 0.6),
     _rule("PASSPORT", _near(r"\bpassport\b", PASSPORT_VALUE), 0.7),
@@ -454,6 +504,9 @@ RULES: tuple[Rule, ...] = (
     _rule("ADDRESS", SPOKEN_ADDRESS, 0.45),
     _rule("ADDRESS", rf"\b{UNIT}\b", 0.45),
     _rule("ADDRESS", PO_BOX, 0.6),
+    _rule("ADDRESS", ADDRESS_AFTER_CUE, 0.5, check=looks_like_an_address),
+    _rule("ADDRESS", ADDRESS_BEFORE_POSTCODE, 0.5),
+    _rule("ADDRESS", HOUSE_CALLED, 0.5),
     # Names: introduced, self-named, payees, sign-offs, initials, known given names.
     _rule("PERSON", NAME_INTRODUCED, 0.7, flags=0),
     _rule("PERSON", NAME_SELF, 0.55, flags=0),

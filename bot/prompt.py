@@ -10,6 +10,7 @@ kept once, serves every later turn on it (:mod:`bot.prefix_cache`)."""
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
@@ -27,17 +28,29 @@ SYSTEM_PROMPT = "\n".join(
 )
 
 
+@dataclass(frozen=True)
+class Exchange:
+    """An earlier turn as the model saw it: the customer's words, the numbers it chose."""
+
+    message: str
+    numbers: str = ""
+
+
 def selection_prompt(
-    sentences: Sequence[str], message: str, earlier: str | None, said: Collection[int] = ()
+    sentences: Sequence[str],
+    message: str,
+    earlier: Exchange | None = None,
+    said: Collection[int] = (),
 ) -> str:
-    """The numbered sentences, the numbers of those already said, the customer's earlier
-    message when this one may lean on it, and the message."""
+    """The numbered sentences; the earlier exchange when this message may lean on it
+    (written as that turn's prompt ended, so its kept state serves this one too); the
+    numbers of the sentences already said; and the message."""
     lines = ["Approved sentences:"]
     lines += [f"{number}. {sentence}" for number, sentence in enumerate(sentences, 1)]
+    if earlier:
+        lines.append(f"\nCustomer: {earlier.message}\nNumbers: {earlier.numbers}".rstrip())
     if said:
         lines.append(f"\nAlready said: {', '.join(str(n) for n in sorted(said))}")
-    if earlier:
-        lines.append(f"\nThe customer said before: {earlier}")
     lines.append(f"\nCustomer: {message}\nNumbers:")
     return "\n".join(lines)
 

@@ -55,6 +55,10 @@ class Settings(BaseSettings):
     llm_first_token_s: float = Field(
         10.0, gt=0, description="Give up on the LLM if it has not begun after this."
     )
+    llm_warm: bool = Field(
+        True,
+        description="At start, show the embedded model every entry once (background).",
+    )
     llm_slots: int = Field(
         1, ge=1, description="LLM calls at once: 1 embedded; a server's parallel slots."
     )

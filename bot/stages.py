@@ -18,6 +18,7 @@ from bot.events import Token
 from bot.handoff import already_handed_over, build_ticket, handoff_notice
 from bot.history import PastTurn, memory_of, reference_in_force
 from bot.inputs import InputRejected, clean_message, has_words
+from bot.prompt import Exchange
 from bot.protocols import AttackScreen, Redactor, Retriever, ScopeModel
 from bot.risk import RiskModel
 from bot.signals import read_requests
@@ -242,13 +243,19 @@ class Compose(Stage):
             message=trace.message,
             opening=tone.opening,
             spoken=trace.channel == "voice",
-            earlier=history[-1].customer if history and state.retrieval.used_history else None,
+            earlier=exchange(history[-1]) if history and state.retrieval.used_history else None,
             history=history,
         )
         support = SupportChecker(answers, fixed=[tone.opening])
         entry_ids = tuple(entry.id for entry in decision.entries)
         text, generation = yield from self.writer.write(brief, entry_ids, support)
         return state.with_trace(replace(trace.with_part(text, "approved"), generation=generation))
+
+
+def exchange(turn: PastTurn) -> Exchange:
+    """An earlier turn as the LLM saw it (no numbers if the LLM did not choose)."""
+    generation = turn.trace.generation if turn.trace else None
+    return Exchange(turn.customer, generation.raw_text if generation else "")
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from bot.events import Token
 from bot.history import PastTurn
 from bot.llm import grammar_kwargs
 from bot.llm_gate import GateLimits, LLMBusy, LLMGate, LLMTimeout
-from bot.prompt import build_messages, selection_grammar, selection_prompt
+from bot.prompt import Exchange, build_messages, selection_grammar, selection_prompt
 from bot.sentences import split_sentences
 from bot.support import SupportChecker
 from bot.trace import GenerationRecord, Verdict
@@ -45,7 +45,7 @@ class Brief:
     message: str  # the customer's (masked) message
     opening: str  # the tone's approved opening, "" for none
     spoken: bool = False
-    earlier: str | None = None  # the message a follow-up leans on
+    earlier: Exchange | None = None  # the turn a follow-up leans on
     history: tuple[PastTurn, ...] = ()
 
 
@@ -174,7 +174,7 @@ class Writer:
         Returns how many sets the model was shown."""
         shown = 0
         for sentences in sentence_sets:
-            messages = build_messages(selection_prompt(sentences, "", None))
+            messages = build_messages(selection_prompt(sentences, ""))
             while True:
                 try:
                     for _ in self.gate.stream(lambda m=messages: self.llm.stream(m, max_tokens=1)):

@@ -17,6 +17,7 @@ import time
 from tqdm import tqdm
 
 from bot.factory import writer_config
+from bot.prompt import Exchange
 from bot.settings import Settings
 from bot.support import SupportChecker
 from bot.writer import Brief, Writer
@@ -35,7 +36,7 @@ def run(settings: Settings) -> dict:
     latencies = []
     for case in tqdm(cases, desc="follow-ups", unit="case"):
         sentences = tuple(case["sentences"])
-        brief = Brief(sentences, case["question"], opening="", earlier=case["earlier"])
+        brief = Brief(sentences, case["question"], opening="", earlier=Exchange(case["earlier"]))
         started = time.perf_counter()
         events = writer.write(brief, (case["entry_id"],), SupportChecker(sentences))
         first = next(events).text.strip()

@@ -23,7 +23,8 @@ from bot.gguf import prepare_gguf
 from bot.settings import Settings
 from bot.store import TurnRow
 from evals.customers import Request, per_endpoint, swarm
-from evals.served import home_sharing_models, served
+from evals.measure import machine, process_peak_mb
+from evals.served import home_sharing_models, replica
 from evals.topology import scaled_out
 from voice.audio import SAMPLE_RATE, wav_bytes
 from voice.caller import Caller, Line
@@ -41,17 +42,21 @@ def run(settings: Settings, users: int, minutes: float, scaled: bool = False) ->
             replicas, database = stack.enter_context(
                 scaled_out(settings.home, Path(scratch), model)
             )
-            urls = [r.url for r in replicas]
             killer = threading.Timer(seconds / 2, replicas[0].kill)
             killer.start()
             stack.callback(killer.cancel)
         else:
             home = home_sharing_models(settings.home, Path(scratch) / "home")
-            urls = [stack.enter_context(served(home, {"TELLER_API_RATE_PER_MINUTE": "1000000"}))]
+            environment = {"TELLER_API_RATE_PER_MINUTE": "1000000"}
+            replicas = [stack.enter_context(replica(home, environment))]
             database = f"sqlite:///{home / 'teller.db'}"
-        requests = swarm(urls, users, seconds, recording)
+        requests = swarm([r.url for r in replicas], users, seconds, recording)
+        peaks = [process_peak_mb(r.process.pid) for r in replicas]
         stored = stored_turns(database)
-    return report(requests, stored, users, minutes, scaled)
+    result = report(requests, stored, users, minutes, scaled)
+    result["server_peak_rss_mb"] = max((peak for peak in peaks if peak), default=None)
+    result["machine"] = machine()
+    return result
 
 
 def report(

@@ -6,6 +6,7 @@ import platform
 import resource
 import time
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 import numpy as np
 
@@ -27,6 +28,16 @@ def time_each(function: Callable[[str], object], inputs: Iterable[str]) -> list[
 def peak_memory_mb() -> float:
     """Peak resident memory of this process so far."""
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def process_peak_mb(pid: int) -> float | None:
+    """Peak resident memory of a running process (Linux: VmHWM), or None if it is gone."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
+    except OSError:
+        return None
+    kilobytes = next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM"))
+    return round(int(kilobytes) / 1024, 1)
 
 
 def machine() -> dict:

@@ -43,6 +43,7 @@ def server(tmp_path_factory, settings):
         "TELLER_AGENT_USER": AGENT_USER,
         "TELLER_AGENT_PASSWORD": AGENT_PASSWORD,
         "TELLER_API_RATE_PER_MINUTE": "600",
+        "TELLER_LLM_WARM": "false",  # the browser tests do not time the LLM
     }
     with served(home, environment) as url:
         yield url

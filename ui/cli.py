@@ -26,7 +26,8 @@ def serve(
     services = build_services(settings)
     app = create_app(services)
     retention = RetentionSchedule(services.store, settings).start()
-    threading.Thread(target=services.assistant.warm, name="llm-warm", daemon=True).start()
+    if settings.llm_warm and settings.llm == "embedded":  # a server keeps its own cache
+        threading.Thread(target=services.assistant.warm, name="llm-warm", daemon=True).start()
     typer.echo(
         f"Teller is ready at http://{host}:{port}/  ·  agent console /agent  ·  "
         f"widget example /widget/example.html  ·  API {host}:{port}/api/v1/openapi.json"
