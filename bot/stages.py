@@ -8,6 +8,7 @@ stage means writing one class here and putting it in the assistant's list.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import ClassVar
 
@@ -28,7 +29,7 @@ from bot.trace import DecisionRecord, GenerationRecord, HitRecord, RetrievalReco
 from bot.turn_state import Events, Stage, TurnState, refused
 from bot.types import Action, Citation, Emotion
 from bot.writer import Brief, Writer, approved_sentences
-from knowledge.corpus import Corpus
+from knowledge.corpus import Corpus, FaqEntry
 from knowledge.retriever import CONVERSATIONAL, Retrieval
 
 
@@ -243,7 +244,9 @@ class Compose(Stage):
             message=trace.message,
             opening=tone.opening,
             spoken=trace.channel == "voice",
-            earlier=exchange(history[-1]) if history and state.retrieval.used_history else None,
+            earlier=exchange(history[-1], decision.entries)
+            if history and state.retrieval.used_history
+            else None,
             history=history,
         )
         support = SupportChecker(answers, fixed=[tone.opening])
@@ -252,10 +255,12 @@ class Compose(Stage):
         return state.with_trace(replace(trace.with_part(text, "approved"), generation=generation))
 
 
-def exchange(turn: PastTurn) -> Exchange:
-    """An earlier turn as the LLM saw it (no numbers if the LLM did not choose)."""
+def exchange(turn: PastTurn, entries: Sequence[FaqEntry]) -> Exchange:
+    """An earlier turn as the LLM saw it: with the numbers it chose, when they number
+    the same entries' sentences as now."""
     generation = turn.trace.generation if turn.trace else None
-    return Exchange(turn.customer, generation.raw_text if generation else "")
+    same = generation is not None and generation.entry_ids == tuple(e.id for e in entries)
+    return Exchange(turn.customer, generation.raw_text if same else "")
 
 
 @dataclass(frozen=True)

@@ -149,7 +149,7 @@ class Writer:
                 if not SELECTION.fullmatch(attempt.written):
                     attempt.verdicts.append(Verdict("format", False, "not sentence numbers"))
                     break
-                yield from deliver(complete_numbers(attempt.written, done=False))
+                yield from deliver(complete_numbers(attempt.written, done=False, allowed=choices))
         except LLMTimeout as late:
             attempt.verdicts.append(Verdict("time_limit", False, f"timeout: {late}"))
         except LLMBusy as busy:
@@ -195,12 +195,16 @@ def with_space(text: str, after: object) -> str:
     return f" {text}" if after else text
 
 
-def complete_numbers(text: str, done: bool) -> list[int]:
+def complete_numbers(text: str, done: bool, allowed: Sequence[int] = ()) -> list[int]:
     """The sentence numbers in the model's output so far; the last one only once
-    something follows it (or the output is complete)."""
+    something follows it, the output is complete, or no allowed number goes on from it
+    ("3" of 1 to 9 is complete at once; "1" of 1 to 12 is not)."""
     matches = list(NUMBER.finditer(text))
     if matches and not done and matches[-1].end() == len(text):
-        matches = matches[:-1]
+        last = matches[-1].group()
+        may_go_on = not allowed or any(str(n).startswith(last) and str(n) != last for n in allowed)
+        if may_go_on:
+            matches = matches[:-1]
     return [int(m.group()) for m in matches]
 
 

@@ -68,6 +68,7 @@ def text_turns(settings: Settings, limit: int | None) -> dict:
         # As on a server up for a few minutes: every entry's prompt state is kept.
         assistant.warm()
         assistant.turn("hello")
+        reuse_before = prefix_stats(assistant.llm)
         records = []
         total = sum(len(c["turns"]) for c in conversations)
         with tqdm(total=total, desc="scripted turns", unit="turn") as bar:
@@ -93,8 +94,20 @@ def text_turns(settings: Settings, limit: int | None) -> dict:
         else None,
         "delivered_grounded": round(sum(r["grounded"] for r in records) / len(records), 3),
         "tokens_per_s": round(generated_tokens / generation_s, 1) if generation_s else None,
-        "prompt_reuse": prefix_stats(assistant.llm),
+        "prompt_reuse": reuse_since(reuse_before, prefix_stats(assistant.llm)),
     }
+
+
+COUNTS = ("prompts", "prompt_tokens", "reused_tokens", "restored", "evaluated_prompt_tokens")
+
+
+def reuse_since(before: dict | None, after: dict | None) -> dict | None:
+    """The embedded model's prompt reuse over the scripted turns alone (not the warm-up)."""
+    if before is None or after is None:
+        return None
+    counts = {key: after[key] - before[key] for key in COUNTS}
+    share = counts["reused_tokens"] / counts["prompt_tokens"] if counts["prompt_tokens"] else 0.0
+    return {**counts, "reused_share": round(share, 3)}
 
 
 def record(reply, scripted: dict, position: int) -> dict:

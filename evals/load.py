@@ -32,7 +32,11 @@ from voice.caller import Caller, Line
 QUESTION = "How long does a transfer to another bank take?"
 
 
-def run(settings: Settings, users: int, minutes: float, scaled: bool = False) -> dict:
+def run(
+    settings: Settings, users: int, minutes: float, scaled: bool = False, warm: bool = True
+) -> dict:
+    """``warm``: start the load once the LLM has seen every entry (as a server that has
+    been up for a few minutes)."""
     seconds = minutes * 60
     with tempfile.TemporaryDirectory() as scratch, ExitStack() as stack:
         recording = Path(scratch) / "question.wav"
@@ -40,20 +44,24 @@ def run(settings: Settings, users: int, minutes: float, scaled: bool = False) ->
         if scaled:
             model = prepare_gguf(settings.models_dir)
             replicas, database = stack.enter_context(
-                scaled_out(settings.home, Path(scratch), model)
+                scaled_out(settings.home, Path(scratch), model, warm=warm)
             )
             killer = threading.Timer(seconds / 2, replicas[0].kill)
             killer.start()
             stack.callback(killer.cancel)
         else:
             home = home_sharing_models(settings.home, Path(scratch) / "home")
-            environment = {"TELLER_API_RATE_PER_MINUTE": "1000000"}
-            replicas = [stack.enter_context(replica(home, environment))]
+            environment = {
+                "TELLER_API_RATE_PER_MINUTE": "1000000",
+                "TELLER_LLM_WARM": str(warm).lower(),
+            }
+            replicas = [stack.enter_context(replica(home, environment, warm=warm))]
             database = f"sqlite:///{home / 'teller.db'}"
         requests = swarm([r.url for r in replicas], users, seconds, recording)
         peaks = [process_peak_mb(r.process.pid) for r in replicas]
         stored = stored_turns(database)
     result = report(requests, stored, users, minutes, scaled)
+    result["llm_warm_at_start"] = warm
     result["server_peak_rss_mb"] = max((peak for peak in peaks if peak), default=None)
     result["machine"] = machine()
     return result

@@ -53,8 +53,11 @@ def served(home: Path, environment: dict[str, str], startup_s: float = 300) -> I
 
 
 @contextmanager
-def replica(home: Path, environment: dict[str, str], startup_s: float = 300) -> Iterator[Replica]:
-    """A running ``teller serve``, stopped (if still alive) on exit."""
+def replica(
+    home: Path, environment: dict[str, str], startup_s: float = 600, warm: bool = False
+) -> Iterator[Replica]:
+    """A running ``teller serve``, stopped (if still alive) on exit; with ``warm``, only
+    once its LLM is warm (as a server up for a few minutes)."""
     port = free_port()
     env = {**os.environ, "TELLER_HOME": str(home), **environment}
     teller = str(Path(sys.executable).parent / "teller")
@@ -65,7 +68,7 @@ def replica(home: Path, environment: dict[str, str], startup_s: float = 300) -> 
         )
         url = f"http://127.0.0.1:{port}"
         try:
-            wait_until_up(process, url, startup_s, log_path)
+            wait_until_up(process, url, startup_s, log_path, warm)
             yield Replica(url, process)
         finally:
             if process.poll() is None:
@@ -73,13 +76,17 @@ def replica(home: Path, environment: dict[str, str], startup_s: float = 300) -> 
                 process.wait(60)
 
 
-def wait_until_up(process: subprocess.Popen, url: str, startup_s: float, log: Path) -> None:
+def wait_until_up(
+    process: subprocess.Popen, url: str, startup_s: float, log: Path, warm: bool = False
+) -> None:
+    """Until the server answers (and, with ``warm``, has its LLM warm)."""
     deadline = time.monotonic() + startup_s
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"teller serve exited:\n{log.read_text()[-3000:]}")
         try:
-            if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
+            health = httpx.get(f"{url}/healthz", timeout=2)
+            if health.status_code == 200 and (health.json()["llm_warm"] or not warm):
                 return
         except httpx.HTTPError:
             pass

@@ -114,9 +114,16 @@ def postgres() -> Iterator[str]:
 
 @contextmanager
 def scaled_out(
-    source_home: Path, scratch: Path, model: Path, replicas: int = 2, slots: int = 2
+    source_home: Path,
+    scratch: Path,
+    model: Path,
+    replicas: int = 2,
+    slots: int = 2,
+    warm: bool = True,
 ) -> Iterator[tuple[list[Replica], str]]:
-    """The whole topology; yields the running replicas and the shared database URL."""
+    """The whole topology; yields the running replicas and the shared database URL.
+    ``warm``: each replica, started in turn, shows the server every entry first (the
+    first fills the server's prompt cache; the next ones find it there)."""
     with ExitStack() as stack:
         database = stack.enter_context(postgres())
         llm_url = stack.enter_context(llama_server(model, slots, scratch / "llama-server.log"))
@@ -129,10 +136,13 @@ def scaled_out(
             # The server's slots are shared by the replicas.
             "TELLER_LLM_SLOTS": str(max(1, slots // replicas)),
             "TELLER_API_RATE_PER_MINUTE": "1000000",  # every customer is 127.0.0.1
+            "TELLER_LLM_WARM": str(warm).lower(),
         }
         running = [
             stack.enter_context(
-                replica(home_sharing_models(source_home, scratch / f"replica-{n}"), shared)
+                replica(
+                    home_sharing_models(source_home, scratch / f"replica-{n}"), shared, warm=warm
+                )
             )
             for n in range(1, replicas + 1)
         ]

@@ -53,3 +53,16 @@ def test_turns_of_one_conversation_run_in_order(fake_assistant, settings, tmp_pa
     later.join(10)
     history = services.store.history(session.conversation_id)
     assert [turn.customer for turn in history] == [QUESTION, "thanks"]
+
+
+def test_warming_shows_the_llm_every_entry_then_says_so(fake_assistant, corpus):
+    llm = ScriptedLLM.saying(*["1"] * len(corpus.by_id))
+    assistant = fake_assistant(llm)
+    assert not assistant.warmed.is_set()
+    assert assistant.warm() == len(corpus.by_id) == len(llm.prompts)
+    assert assistant.warmed.is_set()
+
+
+def test_without_an_llm_there_is_nothing_to_warm(fake_assistant):
+    assistant = fake_assistant()
+    assert assistant.warm() == 0 and assistant.warmed.is_set()

@@ -9,11 +9,14 @@ import pytest
 import yaml
 
 from bot.events import Token
-from bot.prompt import SYSTEM_PROMPT, selection_grammar, selection_prompt
+from bot.history import PastTurn
+from bot.prompt import SYSTEM_PROMPT, Exchange, selection_grammar, selection_prompt
 from bot.sentences import split_sentences
+from bot.stages import exchange
 from bot.support import SupportChecker
 from bot.testing import BrokenLLM, ScriptedLLM
-from bot.writer import Brief, Writer, WriterConfig
+from bot.trace import GenerationRecord, TurnTrace
+from bot.writer import Brief, Writer, WriterConfig, complete_numbers
 
 CASES = yaml.safe_load((Path(__file__).parent / "data" / "invented_claims.yaml").read_text())
 QUESTION = "my new card hasn't arrived yet"
@@ -162,3 +165,18 @@ def test_warming_shows_the_model_each_entry_s_sentences_with_no_customer_words()
 
 def test_warming_stops_at_a_backend_that_fails():
     assert Writer(BrokenLLM(), "broken", WriterConfig()).warm([("A.",), ("B.",)]) == 0
+
+
+def test_a_number_is_complete_as_soon_as_no_allowed_number_goes_on_from_it():
+    assert complete_numbers("3", done=False, allowed=range(1, 10)) == [3]  # at once
+    assert complete_numbers("1", done=False, allowed=range(1, 13)) == []  # could be 12
+    assert complete_numbers("1,", done=False, allowed=range(1, 13)) == [1]
+    assert complete_numbers("1", done=True, allowed=range(1, 13)) == [1]
+
+
+def test_the_earlier_exchange_keeps_its_numbers_only_for_the_same_entries(corpus):
+    chose = GenerationRecord("scripted", "llm", entry_ids=("card-arrival",), raw_text="2,1")
+    turn = PastTurn(QUESTION, "", "answer", None, "neutral", TurnTrace("s", generation=chose))
+    same, other = [corpus.by_id["card-arrival"]], [corpus.by_id["change-pin"]]
+    assert exchange(turn, same) == Exchange(QUESTION, "2,1")
+    assert exchange(turn, other) == Exchange(QUESTION, "")  # its numbers meant other sentences

@@ -57,7 +57,8 @@ def create_app(services: Services) -> FastAPI:
 
     @app.get("/healthz", include_in_schema=False)
     def health() -> dict:
-        return {"status": "ok"}
+        """Alive; ``llm_warm``: every entry's prompt state is kept (turns are fastest)."""
+        return {"status": "ok", "llm_warm": services.assistant.warmed.is_set()}
 
     app.mount("/widget", StaticFiles(directory=STATIC_DIR), name="widget")
     login = console_login(settings)

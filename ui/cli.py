@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import threading
 from typing import Annotated
 
 import typer
+
+M_ARENA_MAX = -8  # glibc's mallopt parameter
+
+
+def few_malloc_arenas(arenas: int = 2) -> None:
+    """glibc gives threads that allocate at once their own malloc arenas, up to 8 per
+    core, and keeps their freed memory; with a thread per request, resident memory grows
+    with the number of customers. Two arenas keep it flat at little cost in speed."""
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to tune
+        ctypes.CDLL("libc.so.6").mallopt(M_ARENA_MAX, arenas)
 
 
 def serve(
@@ -22,12 +34,15 @@ def serve(
 
     settings = load_settings()
     host, port = host or settings.host, port or settings.port
+    few_malloc_arenas()
     typer.echo("Loading Teller's models (index, encoders, LLM, Whisper, voice)…")
     services = build_services(settings)
     app = create_app(services)
     retention = RetentionSchedule(services.store, settings).start()
-    if settings.llm_warm and settings.llm == "embedded":  # a server keeps its own cache
+    if settings.llm_warm and settings.llm != "extractive":
         threading.Thread(target=services.assistant.warm, name="llm-warm", daemon=True).start()
+    else:
+        services.assistant.warmed.set()
     typer.echo(
         f"Teller is ready at http://{host}:{port}/  ·  agent console /agent  ·  "
         f"widget example /widget/example.html  ·  API {host}:{port}/api/v1/openapi.json"
