@@ -57,7 +57,7 @@ class Settings(BaseSettings):
     )
     llm_warm: bool = Field(
         True,
-        description="At start, show the LLM every entry once, in the background.",
+        description="At start, show the embedded LLM every entry once, in the background.",
     )
     llm_slots: int = Field(
         1, ge=1, description="LLM calls at once: 1 embedded; a server's parallel slots."
@@ -68,7 +68,7 @@ class Settings(BaseSettings):
         description="Answer from the approved text at once when the LLM wait would pass this.",
     )
     llm_prompt_cache_mb: float = Field(
-        768.0, ge=0, description="Embedded model: KV states of prompts kept (entries), MB."
+        896.0, ge=0, description="Embedded model: KV states of prompts kept (entries), MB."
     )
     llm_context: int = Field(4096, ge=512, description="Embedded model context window.")
     llm_threads: int = Field(2, ge=1, description="CPU threads for the embedded model.")

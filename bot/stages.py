@@ -255,12 +255,14 @@ class Compose(Stage):
         return state.with_trace(replace(trace.with_part(text, "approved"), generation=generation))
 
 
-def exchange(turn: PastTurn, entries: Sequence[FaqEntry]) -> Exchange:
-    """An earlier turn as the LLM saw it: with the numbers it chose, when they number
-    the same entries' sentences as now."""
+def exchange(turn: PastTurn, entries: Sequence[FaqEntry]) -> Exchange | None:
+    """The earlier turn as the LLM saw it, when it was on the same entries (its kept
+    state then serves this turn, and its numbers mean the same sentences); None when it
+    was on others (routing has already used it; the model chooses within this entry)."""
     generation = turn.trace.generation if turn.trace else None
-    same = generation is not None and generation.entry_ids == tuple(e.id for e in entries)
-    return Exchange(turn.customer, generation.raw_text if same else "")
+    if generation is None or generation.entry_ids != tuple(e.id for e in entries):
+        return None
+    return Exchange(turn.customer, generation.raw_text)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from threading import Lock
 
 import numpy as np
 
@@ -125,7 +124,7 @@ class ReplyAudio:
     """A reply's audio, built sentence by sentence (holding the CPU lock ``compute``);
     notes when the first one was ready."""
 
-    def __init__(self, voice: Voice, compute: Lock, watch: Stopwatch, timings: dict):
+    def __init__(self, voice: Voice, compute: threading.Lock, watch: Stopwatch, timings: dict):
         self.voice, self.compute, self.watch, self.timings = voice, compute, watch, timings
         self.pieces: list[np.ndarray] = []
 

@@ -35,8 +35,9 @@ QUESTION = "How long does a transfer to another bank take?"
 def run(
     settings: Settings, users: int, minutes: float, scaled: bool = False, warm: bool = True
 ) -> dict:
-    """``warm``: start the load once the LLM has seen every entry (as a server that has
-    been up for a few minutes)."""
+    """``warm``: start the load once the servers' start-up work is done (the embedded
+    LLM has seen every entry, the voice has said its first sentences), as on servers
+    that have been up for a few minutes."""
     seconds = minutes * 60
     with tempfile.TemporaryDirectory() as scratch, ExitStack() as stack:
         recording = Path(scratch) / "question.wav"
@@ -61,7 +62,7 @@ def run(
         peaks = [process_peak_mb(r.process.pid) for r in replicas]
         stored = stored_turns(database)
     result = report(requests, stored, users, minutes, scaled)
-    result["llm_warm_at_start"] = warm
+    result["started_ready"] = warm
     result["server_peak_rss_mb"] = max((peak for peak in peaks if peak), default=None)
     result["machine"] = machine()
     return result

@@ -57,7 +57,7 @@ def replica(
     home: Path, environment: dict[str, str], startup_s: float = 600, warm: bool = False
 ) -> Iterator[Replica]:
     """A running ``teller serve``, stopped (if still alive) on exit; with ``warm``, only
-    once its LLM is warm (as a server up for a few minutes)."""
+    once its start-up work is done (as a server up for a few minutes)."""
     port = free_port()
     env = {**os.environ, "TELLER_HOME": str(home), **environment}
     teller = str(Path(sys.executable).parent / "teller")
@@ -79,14 +79,14 @@ def replica(
 def wait_until_up(
     process: subprocess.Popen, url: str, startup_s: float, log: Path, warm: bool = False
 ) -> None:
-    """Until the server answers (and, with ``warm``, has its LLM warm)."""
+    """Until the server answers (and, with ``warm``, says it is ready)."""
     deadline = time.monotonic() + startup_s
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"teller serve exited:\n{log.read_text()[-3000:]}")
         try:
             health = httpx.get(f"{url}/healthz", timeout=2)
-            if health.status_code == 200 and (health.json()["llm_warm"] or not warm):
+            if health.status_code == 200 and (health.json()["ready"] or not warm):
                 return
         except httpx.HTTPError:
             pass

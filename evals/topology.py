@@ -122,8 +122,7 @@ def scaled_out(
     warm: bool = True,
 ) -> Iterator[tuple[list[Replica], str]]:
     """The whole topology; yields the running replicas and the shared database URL.
-    ``warm``: each replica, started in turn, shows the server every entry first (the
-    first fills the server's prompt cache; the next ones find it there)."""
+    ``warm``: each replica is used only once its start-up work is done."""
     with ExitStack() as stack:
         database = stack.enter_context(postgres())
         llm_url = stack.enter_context(llama_server(model, slots, scratch / "llama-server.log"))
@@ -136,7 +135,6 @@ def scaled_out(
             # The server's slots are shared by the replicas.
             "TELLER_LLM_SLOTS": str(max(1, slots // replicas)),
             "TELLER_API_RATE_PER_MINUTE": "1000000",  # every customer is 127.0.0.1
-            "TELLER_LLM_WARM": str(warm).lower(),
         }
         running = [
             stack.enter_context(

@@ -57,8 +57,9 @@ def create_app(services: Services) -> FastAPI:
 
     @app.get("/healthz", include_in_schema=False)
     def health() -> dict:
-        """Alive; ``llm_warm``: every entry's prompt state is kept (turns are fastest)."""
-        return {"status": "ok", "llm_warm": services.assistant.warmed.is_set()}
+        """Alive; ``ready``: the start-up work in the background is done (the LLM has
+        every entry's prompt state, the voice its first sentences): turns are fastest."""
+        return {"status": "ok", "ready": services.ready()}
 
     app.mount("/widget", StaticFiles(directory=STATIC_DIR), name="widget")
     login = console_login(settings)

@@ -39,7 +39,7 @@ def serve(
     services = build_services(settings)
     app = create_app(services)
     retention = RetentionSchedule(services.store, settings).start()
-    if settings.llm_warm and settings.llm != "extractive":
+    if settings.llm_warm and settings.llm == "embedded":  # see bot.prefix_cache
         threading.Thread(target=services.assistant.warm, name="llm-warm", daemon=True).start()
     else:
         services.assistant.warmed.set()

@@ -51,6 +51,13 @@ class Services:
         self._conversations: WeakValueDictionary[str, threading.Lock] = WeakValueDictionary()
         self._guard = threading.Lock()  # over _conversations
 
+    def ready(self) -> bool:
+        """The background start-up work is done: the LLM warm, the voice's first
+        sentences said."""
+        voice_ready = getattr(self.voice.voice, "ready", None)
+        learned = voice_ready is None or voice_ready.is_set()
+        return self.assistant.warmed.is_set() and learned
+
     @property
     def store(self):
         return self.assistant.store
