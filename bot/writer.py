@@ -162,15 +162,15 @@ class Writer:
         fallback = None
         if not added:
             fallback = next((v.reason for v in attempt.failures()), "no sentence chosen")
-        if not chosen:  # a spoken lead stands alone: the rest is there on request
+        if not chosen:  # (a spoken lead, said, stands alone: the rest is there on request)
             chosen = list(offered)
             yield Token(with_space(" ".join(chosen), brief.opening))
         return " ".join([brief.opening, *chosen]).strip(), attempt.record(fallback)
 
     def warm(self, sentence_sets: Iterable[tuple[str, ...]], patience_s: float = 1.0) -> int:
         """Ask the model, once for each set, about those sentences with no customer
-        words, so that the backend keeps the prompt's state (the in-process prefix cache,
-        or a server's prompt cache). A set waits while customers' turns hold the model.
+        words, so that the model keeps the prompt's state (:mod:`bot.prefix_cache`). A set
+        waits while customers' turns hold the model.
         Returns how many sets the model was shown."""
         shown = 0
         for sentences in sentence_sets:
