@@ -141,19 +141,25 @@ class ReplyAudio:
         return np.concatenate([part for piece in self.pieces for part in (piece, pause)][:-1])
 
 
-def build_voice_assistant(settings: Settings, assistant: Assistant) -> VoiceAssistant:
-    """The voice turn on the settings' models. The voice learns, in the background, the
-    sentences a spoken reply starts with: tone openings and each entry's first sentence."""
+def build_voice_assistant(
+    settings: Settings, assistant: Assistant, learn: bool = False
+) -> VoiceAssistant:
+    """The voice turn on the settings' models. ``learn`` (a server): the voice learns,
+    in the background, the sentences a spoken reply starts with (tone openings and each
+    entry's first sentence); ``voice.ready`` is set when it has."""
     language = None if settings.asr_language == "auto" else settings.asr_language
     recognizer = Recognizer(settings.asr_model, settings.models_dir, language)
     listener = Ear(recognizer, SpeechDetector(), settings.max_audio_s)
     voice = RememberingVoice(load_voice(settings.tts_voice))
-    threading.Thread(
-        target=voice.learn,
-        args=(first_sentences(assistant.corpus), assistant.compute),
-        name="voice-learn",
-        daemon=True,
-    ).start()
+    if learn:
+        threading.Thread(
+            target=voice.learn,
+            args=(first_sentences(assistant.corpus), assistant.compute),
+            name="voice-learn",
+            daemon=True,
+        ).start()
+    else:
+        voice.ready.set()
     return VoiceAssistant(assistant, listener, voice, hearing_of(settings))
 
 

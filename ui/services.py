@@ -106,4 +106,4 @@ def build_services(settings: Settings) -> Services:
     from bot.voice_turn import build_voice_assistant
 
     assistant = build_assistant(settings)
-    return Services(settings, assistant, build_voice_assistant(settings, assistant))
+    return Services(settings, assistant, build_voice_assistant(settings, assistant, learn=True))
