@@ -45,6 +45,8 @@ class Request:
 
 
 class Customer(threading.Thread):
+    """One simulated customer: conversations and spoken questions until told to stop."""
+
     def __init__(self, number: int, urls: Sequence[str], recording: Path, stop: threading.Event):
         super().__init__(name=f"customer-{number}", daemon=True)
         self.urls = list(urls)
@@ -78,9 +80,9 @@ class Customer(threading.Thread):
         """One turn, failing over to the next replica when this one cannot be reached;
         then a pause to read the reply. The answered request, or None."""
         failover = False
+        started = time.perf_counter()  # the customer's wait, failing over included
         for _ in range(len(self.urls)):
             url = f"{self.urls[self.at]}/api/v1/{endpoint}"
-            started = time.perf_counter()
             try:
                 if endpoint == "chat":
                     response = client.post(url, json={"message": text, "session_id": session_id})
