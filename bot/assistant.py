@@ -16,6 +16,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from itertools import takewhile
 
 from langchain_core.language_models import BaseChatModel
 
@@ -84,19 +85,18 @@ class Assistant:
             Writer(self.llm, self.llm_name, self.config.writer) if self.llm is not None else None
         )
         self.stages = self.build_stages()
-        self.warmed = threading.Event()  # set once :meth:`warm` has run (or had nothing to do)
+        self.stopping = threading.Event()  # set: :meth:`warm` stops at the next entry
 
     def warm(self) -> int:
         """Show the LLM every entry's sentences once, so that it keeps their state and a
         customer's turn evaluates only the customer's words. Run in the background at
         start; customers' turns go first. Returns how many entries were shown."""
-        shown = 0
-        if self.writer is not None:
-            shown = self.writer.warm(
-                approved_sentences([entry.answer]) for entry in self.corpus.by_id.values()
-            )
-        self.warmed.set()
-        return shown
+        if self.writer is None:
+            return 0
+        return self.writer.warm(
+            approved_sentences([entry.answer])
+            for entry in takewhile(lambda _: not self.stopping.is_set(), self.corpus.by_id.values())
+        )
 
     def build_stages(self) -> list[Stage]:
         """The stages of a text turn, in order; override to add, drop or replace one."""

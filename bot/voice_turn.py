@@ -71,6 +71,15 @@ class VoiceAssistant:
         self.voice = voice
         self.hearing = hearing
 
+    def learn(self) -> None:
+        """Have a remembering voice say, ahead of time, what spoken replies start with."""
+        if isinstance(self.voice, RememberingVoice):
+            self.voice.learn(first_sentences(self.assistant.corpus), self.assistant.compute)
+
+    def stop_learning(self) -> None:
+        if isinstance(self.voice, RememberingVoice):
+            self.voice.stopping.set()
+
     def turn(self, recording: bytes | Path, session_id: str | None = None) -> VoiceReply:
         watch = Stopwatch()
         try:
@@ -141,25 +150,13 @@ class ReplyAudio:
         return np.concatenate([part for piece in self.pieces for part in (piece, pause)][:-1])
 
 
-def build_voice_assistant(
-    settings: Settings, assistant: Assistant, learn: bool = False
-) -> VoiceAssistant:
-    """The voice turn on the settings' models. ``learn`` (a server): the voice learns,
-    in the background, the sentences a spoken reply starts with (tone openings and each
-    entry's first sentence); ``voice.ready`` is set when it has."""
+def build_voice_assistant(settings: Settings, assistant: Assistant) -> VoiceAssistant:
+    """The voice turn on the settings' models, with a voice that remembers what it said
+    (:meth:`VoiceAssistant.learn` has it say the usual first sentences ahead)."""
     language = None if settings.asr_language == "auto" else settings.asr_language
     recognizer = Recognizer(settings.asr_model, settings.models_dir, language)
     listener = Ear(recognizer, SpeechDetector(), settings.max_audio_s)
     voice = RememberingVoice(load_voice(settings.tts_voice))
-    if learn:
-        threading.Thread(
-            target=voice.learn,
-            args=(first_sentences(assistant.corpus), assistant.compute),
-            name="voice-learn",
-            daemon=True,
-        ).start()
-    else:
-        voice.ready.set()
     return VoiceAssistant(assistant, listener, voice, hearing_of(settings))
 
 

@@ -70,8 +70,8 @@ def voice_turns(settings: Settings, clips: list[np.ndarray]) -> dict:
     from bot.factory import build_assistant
     from bot.voice_turn import build_voice_assistant
 
-    assistant = build_voice_assistant(settings, build_assistant(settings), learn=True)
-    assistant.voice.ready.wait(600)  # as on a server up for a minute: first sentences said
+    assistant = build_voice_assistant(settings, build_assistant(settings))
+    assistant.learn()  # as on a server up for a minute: the usual first sentences said
     assistant.turn(wav_bytes(clips[0], SAMPLE_RATE))  # warm-up, not counted
     timings = [
         assistant.turn(wav_bytes(clip, SAMPLE_RATE)).timings_ms

@@ -17,6 +17,7 @@ from collections import Counter
 from contextlib import ExitStack
 from pathlib import Path
 
+import httpx
 from sqlalchemy import create_engine, func, select
 
 from bot.gguf import prepare_gguf
@@ -39,6 +40,7 @@ def run(
     LLM has seen every entry, the voice has said its first sentences), as on servers
     that have been up for a few minutes."""
     seconds = minutes * 60
+    probe: dict = {}
     with tempfile.TemporaryDirectory() as scratch, ExitStack() as stack:
         recording = Path(scratch) / "question.wav"
         recording.write_bytes(wav_bytes(Caller().say(QUESTION, Line("piper")), SAMPLE_RATE))
@@ -47,7 +49,7 @@ def run(
             replicas, database = stack.enter_context(
                 scaled_out(settings.home, Path(scratch), model, warm=warm)
             )
-            killer = threading.Timer(seconds / 2, replicas[0].kill)
+            killer = threading.Timer(seconds / 2, kill_mid_conversation, (replicas, probe))
             killer.start()
             stack.callback(killer.cancel)
         else:
@@ -62,10 +64,32 @@ def run(
         peaks = [process_peak_mb(r.process.pid) for r in replicas]
         stored = stored_turns(database)
     result = report(requests, stored, users, minutes, scaled)
+    if scaled:
+        probe["turns_stored"] = stored[probe.get("conversation")]
+        result["killed_mid_conversation"] = probe
     result["started_ready"] = warm
     result["server_peak_rss_mb"] = max((peak for peak in peaks if peak), default=None)
     result["machine"] = machine()
     return result
+
+
+PROBE = ("I've lost my debit card.", "How long until the new one arrives?")
+
+
+def kill_mid_conversation(replicas: list, probe: dict) -> None:
+    """Begin a conversation on the first replica, kill that replica, and go on with the
+    second turn at the next one with the same signed id; what happened goes in
+    ``probe``."""
+    with httpx.Client(timeout=120) as client:
+        first = client.post(f"{replicas[0].url}/api/v1/chat", json={"message": PROBE[0]}).json()
+        replicas[0].kill()
+        second = client.post(
+            f"{replicas[1].url}/api/v1/chat",
+            json={"message": PROBE[1], "session_id": first["session_id"]},
+        )
+    probe["conversation"] = first["session_id"].split(".")[0]
+    probe["answered_after_kill"] = second.status_code == 200 and bool(second.json()["answer"])
+    probe["same_session"] = second.json().get("session_id") == first["session_id"]
 
 
 def report(

@@ -10,6 +10,7 @@ from bot.assistant import final_reply
 from bot.testing import FakeListener, ScriptedLLM, SilentVoice
 from bot.voice_turn import Hearing, VoiceAssistant
 from ui.services import Services
+from voice.tts import RememberingVoice
 
 QUESTION = "my new card hasn't arrived yet"
 
@@ -55,14 +56,26 @@ def test_turns_of_one_conversation_run_in_order(fake_assistant, settings, tmp_pa
     assert [turn.customer for turn in history] == [QUESTION, "thanks"]
 
 
-def test_warming_shows_the_llm_every_entry_then_says_so(fake_assistant, corpus):
+def test_warming_shows_the_llm_every_entry(fake_assistant, corpus):
     llm = ScriptedLLM.saying(*["1"] * len(corpus.by_id))
-    assistant = fake_assistant(llm)
-    assert not assistant.warmed.is_set()
-    assert assistant.warm() == len(corpus.by_id) == len(llm.prompts)
-    assert assistant.warmed.is_set()
+    assert fake_assistant(llm).warm() == len(corpus.by_id) == len(llm.prompts)
+    assert fake_assistant().warm() == 0  # no LLM, nothing to warm
 
 
-def test_without_an_llm_there_is_nothing_to_warm(fake_assistant):
-    assistant = fake_assistant()
-    assert assistant.warm() == 0 and assistant.warmed.is_set()
+def test_start_up_work_runs_in_the_background_and_stops_when_closed(
+    fake_assistant, corpus, settings, tmp_path
+):
+    slow = ScriptedLLM.streaming(*[["1"]] * len(corpus.by_id), delay_s=0.2)
+    assistant = fake_assistant(slow)
+    voice = RememberingVoice(SilentVoice())
+    services = Services(
+        settings.model_copy(update={"home": tmp_path}),
+        assistant,
+        VoiceAssistant(assistant, FakeListener(QUESTION), voice, Hearing()),
+    )
+    assert services.ready()  # nothing started
+    services.start_background(warm_llm=True)
+    assert not services.ready()  # the LLM is being shown the entries
+    services.close()
+    assert services.ready()
+    assert 0 < len(slow.prompts) < len(corpus.by_id)  # stopped part-way, not run out

@@ -29,9 +29,16 @@ def test_learning_ahead_takes_the_turn_lock_for_each_sentence():
     learner.start()
     learner.join(0.3)
     assert learner.is_alive() and inner.spoken == []  # waits for the turn
-    assert not voice.ready.is_set()
     lock.release()
     learner.join(5)
-    assert inner.spoken == ["One.", "Two."] and voice.ready.is_set()
+    assert inner.spoken == ["One.", "Two."]
     voice.synthesize("Two.")
     assert inner.spoken == ["One.", "Two."]
+
+
+def test_learning_stops_when_asked():
+    inner = SilentVoice()
+    voice = RememberingVoice(inner)
+    voice.stopping.set()
+    voice.learn(["One.", "Two."], threading.Lock())
+    assert inner.spoken == []

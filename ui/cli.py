@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import threading
 from typing import Annotated
 
 import typer
@@ -39,10 +38,7 @@ def serve(
     services = build_services(settings)
     app = create_app(services)
     retention = RetentionSchedule(services.store, settings).start()
-    if settings.llm_warm and settings.llm == "embedded":  # see bot.prefix_cache
-        threading.Thread(target=services.assistant.warm, name="llm-warm", daemon=True).start()
-    else:
-        services.assistant.warmed.set()
+    services.start_background(warm_llm=settings.llm_warm and settings.llm == "embedded")
     typer.echo(
         f"Teller is ready at http://{host}:{port}/  ·  agent console /agent  ·  "
         f"widget example /widget/example.html  ·  API {host}:{port}/api/v1/openapi.json"
@@ -51,3 +47,4 @@ def serve(
         uvicorn.run(app, host=host, port=port, log_level="warning")
     finally:
         retention.stop()
+        services.close()

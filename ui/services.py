@@ -50,13 +50,28 @@ class Services:
         self._in_flight = threading.BoundedSemaphore(settings.max_waiting_turns)
         self._conversations: WeakValueDictionary[str, threading.Lock] = WeakValueDictionary()
         self._guard = threading.Lock()  # over _conversations
+        self._background: list[threading.Thread] = []
+
+    def start_background(self, warm_llm: bool) -> None:
+        """A server's start-up work, in the background: the LLM shown every entry
+        (``warm_llm``), and the voice saying the usual first sentences."""
+        jobs = [self.assistant.warm] if warm_llm else []
+        jobs.append(self.voice.learn)
+        self._background = [threading.Thread(target=job, daemon=True) for job in jobs]
+        for thread in self._background:
+            thread.start()
 
     def ready(self) -> bool:
-        """The background start-up work is done: the LLM warm, the voice's first
-        sentences said."""
-        voice_ready = getattr(self.voice.voice, "ready", None)
-        learned = voice_ready is None or voice_ready.is_set()
-        return self.assistant.warmed.is_set() and learned
+        """No start-up work is still running: turns are as fast as they get."""
+        return not any(thread.is_alive() for thread in self._background)
+
+    def close(self, wait_s: float = 30.0) -> None:
+        """Stop the start-up work and wait for it: a process must not exit while a
+        thread is inside a model's native code."""
+        self.assistant.stopping.set()
+        self.voice.stop_learning()
+        for thread in self._background:
+            thread.join(wait_s)
 
     @property
     def store(self):
@@ -106,4 +121,4 @@ def build_services(settings: Settings) -> Services:
     from bot.voice_turn import build_voice_assistant
 
     assistant = build_assistant(settings)
-    return Services(settings, assistant, build_voice_assistant(settings, assistant, learn=True))
+    return Services(settings, assistant, build_voice_assistant(settings, assistant))

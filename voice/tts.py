@@ -90,7 +90,7 @@ class RememberingVoice:
         self.voice, self.capacity = voice, capacity
         self.name, self.sample_rate = voice.name, voice.sample_rate
         self.kept: OrderedDict[tuple[str, float], np.ndarray] = OrderedDict()
-        self.ready = threading.Event()  # set once :meth:`learn` has said everything
+        self.stopping = threading.Event()  # set: :meth:`learn` stops at the next sentence
         self._lock = threading.Lock()
 
     def synthesize(self, text: str, speed: float = 1.0) -> np.ndarray:
@@ -110,9 +110,10 @@ class RememberingVoice:
         """Say each of ``texts`` ahead of time, one at a time inside ``turn`` (the CPU
         lock, so customers' turns go between them)."""
         for text in texts:
+            if self.stopping.is_set():
+                return
             with turn:
                 self.synthesize(text)
-        self.ready.set()
 
 
 def load_voice(name: str) -> Voice:
