@@ -375,14 +375,12 @@ ADDRESS_END = (
 )
 ADDRESS_WORD = rf"(?!{ADDRESS_END}\b)[\w'\-.]+"
 ADDRESS_RUN = rf"(?:{ADDRESS_WORD}(?:,\s*|\s+)){{0,6}}?{ADDRESS_WORD}"
-ADDRESS_AFTER_CUE = (
-    rf"{ADDRESS_CUE}\s+(?P<v>{ADDRESS_RUN})"
-    rf"(?=\s*(?:[.;!?\n(]|$)|,?\s+{ADDRESS_END}\b|,?\s+{POSTCODE})"
-)
+ADDRESS_STOP = rf"(?=\s*(?:[.;!?\n(]|$)|,?\s+{ADDRESS_END}\b|,?\s+{POSTCODE})"
+ADDRESS_AFTER_CUE = rf"{ADDRESS_CUE}\s+(?P<v>{ADDRESS_RUN}){ADDRESS_STOP}"
 # A house's name, wherever it is said to be one.
 HOUSE_CALLED = (
     rf"\b(?:house|home|property|cottage|farm)(?:'s|\s+is)?\s+(?:name\s+is|called|named)\s+"
-    rf"(?P<v>{ADDRESS_RUN})(?=\s*(?:[.;!?\n(]|$)|,?\s+{ADDRESS_END}\b|,?\s+{POSTCODE})"
+    rf"(?P<v>{ADDRESS_RUN}){ADDRESS_STOP}"
 )
 # A house number (or "the ...") and a few words, right before a postcode.
 ADDRESS_BEFORE_POSTCODE = (

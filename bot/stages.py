@@ -8,7 +8,6 @@ stage means writing one class here and putting it in the assistant's list.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import ClassVar
 
@@ -29,7 +28,7 @@ from bot.trace import DecisionRecord, GenerationRecord, HitRecord, RetrievalReco
 from bot.turn_state import Events, Stage, TurnState, refused
 from bot.types import Action, Citation, Emotion
 from bot.writer import Brief, Writer, approved_sentences
-from knowledge.corpus import Corpus, FaqEntry
+from knowledge.corpus import Corpus
 from knowledge.retriever import CONVERSATIONAL, Retrieval
 
 
@@ -237,6 +236,7 @@ class Compose(Stage):
             backend = self.writer.backend if self.writer else "extractive"
             generation = GenerationRecord(backend=backend, source="approved")
             return state.with_trace(replace(trace.with_part(text, origin), generation=generation))
+        entry_ids = tuple(entry.id for entry in decision.entries)
         answers = [entry.answer for entry in decision.entries]
         history = state.inputs.history
         brief = Brief(
@@ -244,23 +244,22 @@ class Compose(Stage):
             message=trace.message,
             opening=tone.opening,
             spoken=trace.channel == "voice",
-            earlier=exchange(history[-1], decision.entries)
+            earlier=exchange(history[-1], entry_ids)
             if history and state.retrieval.used_history
             else None,
             history=history,
         )
         support = SupportChecker(answers, fixed=[tone.opening])
-        entry_ids = tuple(entry.id for entry in decision.entries)
         text, generation = yield from self.writer.write(brief, entry_ids, support)
         return state.with_trace(replace(trace.with_part(text, "approved"), generation=generation))
 
 
-def exchange(turn: PastTurn, entries: Sequence[FaqEntry]) -> Exchange | None:
+def exchange(turn: PastTurn, entry_ids: tuple[str, ...]) -> Exchange | None:
     """The earlier turn as the LLM saw it, when it was on the same entries (its kept
     state then serves this turn, and its numbers mean the same sentences); None when it
     was on others (routing has already used it; the model chooses within this entry)."""
     generation = turn.trace.generation if turn.trace else None
-    if generation is None or generation.entry_ids != tuple(e.id for e in entries):
+    if generation is None or generation.entry_ids != entry_ids:
         return None
     return Exchange(turn.customer, generation.raw_text)
 

@@ -11,7 +11,6 @@ balancer would send it: the conversation goes on there. Every answered turn is k
 from __future__ import annotations
 
 import random
-import statistics
 import threading
 import time
 from collections.abc import Sequence
@@ -22,6 +21,7 @@ import httpx
 import yaml
 
 from evals import EVAL_DATA
+from evals.measure import percentile_ms
 
 CONVERSATIONS = yaml.safe_load((EVAL_DATA / "chat_turns.yaml").read_text(encoding="utf-8"))
 READING_S = (2.0, 6.0)  # reading the reply, typing the next question
@@ -125,22 +125,17 @@ def swarm(urls: Sequence[str], users: int, seconds: float, recording: Path) -> l
     return [request for customer in customers for request in customer.requests]
 
 
-def percentile(values: Sequence[float], share: float) -> float:
-    ordered = sorted(values)
-    return round(ordered[min(len(ordered) - 1, int(share * len(ordered)))], 1) if values else 0.0
-
-
 def per_endpoint(requests: Sequence[Request]) -> dict:
     """Requests, failures and latency percentiles (answered requests) per endpoint."""
     report = {}
     for endpoint in sorted({r.endpoint for r in requests}):
         mine = [r for r in requests if r.endpoint == endpoint]
-        answered = [r.ms for r in mine if r.error is None]
+        answered_s = [r.ms / 1000 for r in mine if r.error is None]
         report[endpoint] = {
             "requests": len(mine),
             "failures": sum(r.error is not None for r in mine),
-            "p50_ms": round(statistics.median(answered), 1) if answered else 0.0,
-            "p95_ms": percentile(answered, 0.95),
+            "p50_ms": percentile_ms(answered_s, 50) if answered_s else 0.0,
+            "p95_ms": percentile_ms(answered_s, 95) if answered_s else 0.0,
             "busy": sum(r.busy for r in mine),
         }
     return report

@@ -9,7 +9,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,7 +68,8 @@ def replica(
         )
         url = f"http://127.0.0.1:{port}"
         try:
-            wait_until_up(process, url, startup_s, log_path, warm)
+            ready = (lambda health: health.json()["ready"]) if warm else None
+            wait_until_up(process, f"{url}/healthz", "teller serve", log_path, startup_s, ready)
             yield Replica(url, process)
         finally:
             if process.poll() is None:
@@ -76,19 +77,29 @@ def replica(
                 process.wait(60)
 
 
+class StartError(RuntimeError):
+    """A server exited, or did not answer, while starting; the message says which."""
+
+
 def wait_until_up(
-    process: subprocess.Popen, url: str, startup_s: float, log: Path, warm: bool = False
+    process: subprocess.Popen,
+    url: str,
+    what: str,
+    log: Path,
+    startup_s: float,
+    ready: Callable[[httpx.Response], bool] | None = None,
 ) -> None:
-    """Until the server answers (and, with ``warm``, says it is ready)."""
+    """Until ``url`` answers 200 (and ``ready`` accepts the answer); :class:`StartError`
+    with the end of ``log`` if ``process`` exits first, or when ``startup_s`` passes."""
     deadline = time.monotonic() + startup_s
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"teller serve exited:\n{log.read_text()[-3000:]}")
+            raise StartError(f"{what} exited:\n{log.read_text()[-3000:]}")
         try:
-            health = httpx.get(f"{url}/healthz", timeout=2)
-            if health.status_code == 200 and (health.json()["ready"] or not warm):
+            answer = httpx.get(url, timeout=2)
+            if answer.status_code == 200 and (ready is None or ready(answer)):
                 return
         except httpx.HTTPError:
             pass
-        time.sleep(1)
-    raise RuntimeError(f"teller serve did not answer within {startup_s:.0f} s")
+        time.sleep(0.5)
+    raise StartError(f"{what} did not answer within {startup_s:.0f} s")

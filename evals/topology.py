@@ -16,9 +16,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-import httpx
-
-from evals.served import Replica, free_port, home_sharing_models, replica
+from evals.served import Replica, free_port, home_sharing_models, replica, wait_until_up
 
 # Built by the Makefile from the llama-cpp-python sdist (scripts/build-llama-server.sh).
 LLAMA_SERVER = Path(
@@ -29,20 +27,6 @@ MODEL_ALIAS = "teller"
 
 class TopologyError(RuntimeError):
     """A part of the topology is missing or did not start; the message says which."""
-
-
-def wait_for(url: str, what: str, process: subprocess.Popen, startup_s: float) -> None:
-    deadline = time.monotonic() + startup_s
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise TopologyError(f"{what} exited with status {process.returncode}")
-        try:
-            if httpx.get(url, timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    raise TopologyError(f"{what} did not answer within {startup_s:.0f} s")
 
 
 @contextmanager
@@ -62,7 +46,7 @@ def llama_server(
     with log.open("w") as output:
         process = subprocess.Popen(command, stdout=output, stderr=output)
         try:
-            wait_for(f"http://127.0.0.1:{port}/health", "llama-server", process, 300)
+            wait_until_up(process, f"http://127.0.0.1:{port}/health", "llama-server", log, 300)
             yield f"http://127.0.0.1:{port}/v1"
         finally:
             process.terminate()

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bot.assistant import drain
 from bot.events import Token
 from bot.history import PastTurn
 from bot.prompt import SYSTEM_PROMPT, Exchange, selection_grammar, selection_prompt
@@ -124,12 +125,8 @@ def test_invented_claims_streamed_in_pieces_never_reach_the_customer(make, corpu
 
 def drive(stream) -> tuple[list[str], str]:
     """The pieces a writer's stream showed, and the text it returned."""
-    pieces = []
-    while True:
-        try:
-            pieces.append(next(stream).text.strip())
-        except StopIteration as done:
-            return pieces, done.value[0]
+    tokens, (text, _) = drain(stream)
+    return [token.text.strip() for token in tokens], text
 
 
 def test_a_spoken_reply_leads_with_the_first_sentence_before_the_model_is_asked(corpus, sentences):
@@ -174,9 +171,9 @@ def test_a_number_is_complete_as_soon_as_no_allowed_number_goes_on_from_it():
     assert complete_numbers("1", done=True, allowed=range(1, 13)) == [1]
 
 
-def test_the_earlier_exchange_is_shown_only_for_the_same_entries(corpus):
+def test_the_earlier_exchange_is_shown_only_for_the_same_entries():
     chose = GenerationRecord("scripted", "llm", entry_ids=("card-arrival",), raw_text="2,1")
     turn = PastTurn(QUESTION, "", "answer", None, "neutral", TurnTrace("s", generation=chose))
-    same, other = [corpus.by_id["card-arrival"]], [corpus.by_id["change-pin"]]
+    same, other = ("card-arrival",), ("change-pin",)
     assert exchange(turn, same) == Exchange(QUESTION, "2,1")
     assert exchange(turn, other) is None  # its numbers meant other sentences
