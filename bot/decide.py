@@ -1,10 +1,11 @@
 """The decision step: answer, clarify, decline or escalate, and why.
 
-High-risk turns (a scam in progress, fraud, a lost, stolen or compromised card,
-bereavement, financial difficulty, a complaint) are answered with the approved text
-verbatim and handed over to a person; questions about scams, PINs, passcodes and
-unrecognised payments get the approved text verbatim too. Nothing on these topics is
-ever LLM-chosen."""
+Turns where money or a vulnerable customer is at stake (a scam in progress, fraud, a
+compromised card, bereavement, financial difficulty) are answered with the approved
+text verbatim and handed over to a person. Lost or stolen cards, complaints, questions
+about scams, PINs, passcodes and unrecognised payments get the approved text verbatim
+(it says how to block a card at once, or how to complain) and are handed over when the
+customer asks. Nothing on these topics is ever LLM-chosen."""
 
 from __future__ import annotations
 
@@ -16,17 +17,12 @@ from knowledge.corpus import FaqEntry
 from knowledge.retriever import Retrieval
 
 HANDOVER_TOPICS = frozenset(
-    {
-        "report_fraud",
-        "compromised_card",
-        "lost_or_stolen_card",
-        "bereavement",
-        "financial_difficulty",
-        "complaint",
-    }
+    {"report_fraud", "compromised_card", "bereavement", "financial_difficulty"}
 )
 SMALL_TALK = frozenset({"greeting", "thanks", "goodbye"})
 VERBATIM_TOPICS = HANDOVER_TOPICS | {
+    "lost_or_stolen_card",
+    "complaint",
     "scam",
     "human_agent",
     "pin_blocked",
@@ -40,6 +36,7 @@ VERBATIM_TOPICS = HANDOVER_TOPICS | {
 
 
 PROMPT_INJECTION = "prompt injection"
+OFF_TOPIC = "not a banking matter"
 NO_REQUESTS = Requests()
 
 
@@ -56,9 +53,8 @@ class Policy:
 class Memory:
     """What the decision needs to know about earlier turns."""
 
-    failures: int = 0  # consecutive turns that ended in decline or clarify
+    failures: int = 0  # consecutive banking turns that ended in decline or clarify
     angry_turns: int = 0  # consecutive angry turns, before this one
-    handed_over: bool = False  # a colleague already has the conversation
 
 
 @dataclass(frozen=True)
@@ -87,35 +83,10 @@ def decide(
     """The decision for this turn. A scam in progress comes first, even when the
     customer quotes a fraudster's "ignore the warnings" (then a prompt injection is
     declined); a request for a person is honoured at once, as is a customer saying the
-    answers do not help. Once a colleague has the conversation, every turn but small
-    talk stays with them: the approved answer, and the reminder that they have it."""
+    answers do not help. A request that is not a banking matter is declined politely,
+    however often: only banking questions left unanswered hand over."""
     if injection and not risk.scam:
         return Decision(Action.DECLINE, PROMPT_INJECTION, (), "out_of_scope")
-    decision = decide_turn(retrieval, emotion, risk, memory, policy, requests)
-    if (
-        memory.handed_over
-        and decision.action is not Action.ESCALATE
-        and decision.intent not in SMALL_TALK
-    ):
-        entries = decision.entries[:1] if decision.action is Action.ANSWER else ()
-        return Decision(
-            Action.ESCALATE,
-            "a colleague already has the conversation",
-            entries,
-            decision.intent,
-            "already_handed_over",
-        )
-    return decision
-
-
-def decide_turn(
-    retrieval: Retrieval,
-    emotion: Emotion,
-    risk: Risk,
-    memory: Memory,
-    policy: Policy,
-    requests: Requests,
-) -> Decision:
     top = retrieval.top
     confident = top is not None and not retrieval.no_match
     if risk.scam:
@@ -151,6 +122,8 @@ def decide_turn(
             "angry_customer",
         )
     if not confident:
+        if retrieval.off_topic:
+            return Decision(Action.DECLINE, OFF_TOPIC, (), "out_of_scope")
         if memory.failures + 1 >= policy.max_failures:
             return Decision(
                 Action.ESCALATE, "repeated failure to help", (), "out_of_scope", "repeated_failure"

@@ -13,8 +13,8 @@ REASONS = {
     "scam_in_progress": "a scam may be in progress",
     "angry_customer": "the customer is very unhappy",
     "repeated_failure": "Teller could not answer repeatedly",
-    "high_risk_topic": "the topic needs a person (fraud, loss, bereavement, difficulty, complaint)",
-    "already_handed_over": "a colleague already has the conversation",
+    "high_risk_topic": "the topic needs a person (fraud, a compromised card, bereavement, "
+    "financial difficulty)",
 }
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.decide import Memory
+from bot.decide import OFF_TOPIC, Memory
 from bot.trace import TurnTrace
+from knowledge.retriever import CONVERSATIONAL
 
 
 @dataclass(frozen=True)
@@ -18,20 +19,26 @@ class PastTurn:
     emotion: str
     trace: TurnTrace | None = None  # None for turns stored by an older version of Teller
 
+    @property
+    def reason(self) -> str | None:
+        """Why the turn was answered as it was, when known."""
+        decision = self.trace.decision if self.trace else None
+        return decision.reason if decision else None
+
 
 def memory_of(history: Sequence[PastTurn]) -> Memory:
-    """Unhelped turns and angry turns in a row, up to now."""
+    """Unhelped banking turns and angry turns in a row, up to now (a request that was
+    not a banking matter ends the run of unhelped turns)."""
     failures = angry = 0
     for turn in reversed(history):
-        if turn.action not in ("decline", "clarify"):
+        if turn.action not in ("decline", "clarify") or turn.reason == OFF_TOPIC:
             break
         failures += 1
     for turn in reversed(history):
         if turn.emotion != "angry":
             break
         angry += 1
-    handed_over = reference_in_force(history) is not None
-    return Memory(failures=failures, angry_turns=angry, handed_over=handed_over)
+    return Memory(failures=failures, angry_turns=angry)
 
 
 def reference_in_force(history: Sequence[PastTurn]) -> str | None:
@@ -39,3 +46,16 @@ def reference_in_force(history: Sequence[PastTurn]) -> str | None:
     return next(
         (t.trace.reference for t in reversed(history) if t.trace and t.trace.reference), None
     )
+
+
+def topic_turn(history: Sequence[PastTurn]) -> PastTurn | None:
+    """The turn that set the conversation's topic: the latest that was routed on its own
+    words to a banking answer (not a follow-up, small talk, a request for a person or
+    a decline). A follow-up of a follow-up leans on it, not on "and is there a fee?"."""
+    for turn in reversed(history):
+        if turn.trace is None:
+            return turn  # stored by an older version: the latest turn, as before
+        routed = turn.trace.retrieval  # None when the turn was refused before routing
+        if routed and not (routed.used_history or routed.no_match or turn.intent in CONVERSATIONAL):
+            return turn
+    return None

@@ -30,14 +30,15 @@ SIGNALS = {
     r"|hand\s+over|pay)\b",
     "secrecy": r"\b(told|said|asked|warned)\b.{0,40}\b(not|mustn'?t|don'?t|never)\s+(to\s+)?"
     r"(tell|say|mention|speak\s+to)\b.{0,25}\b(bank|cashier|staff|branch|anyone|family|you)\b",
-    "courier": r"\bcourier\b.{0,60}\b(collect\w*|pick\w*\s+up|come\s+(round|over|by)|take)\b"
+    "courier": r"\bcourier\b.{0,60}\b(collect\w*|pick\w*\s+up|com(e|ing)\s+(round|over|by|to)"
+    r"|take)\b"
     r"|\b(hand|give)\b.{0,40}\b(cash|card|money)\b.{0,30}\b(courier|officer|driver)\b",
     "holding_account": r"\b(holding|secure|protected|temporary|new\s+safe)\s+account\b",
     "on_the_line": r"\b(still|he'?s|she'?s|they'?re|is)\s+(on|holding)\s+(the\s+)?(line|phone)\b",
     "release_fee": r"\b(release|withdrawal|unlock\w*|clearance|processing)\s+fee\b.{0,60}"
     r"\b(withdraw|profits?|funds|money|winnings)\b|\bguarantee[sd]?\b.{0,25}\d+\s*%",
-    "romance": r"\b(dating\s+(site|app)|met\s+(him|her|them)\s+online|online\s+(boyfriend|"
-    r"girlfriend|partner))\b.{0,150}\b(money|£|send|needs?|loan|lend)\b",
+    "romance": r"\b(dating\s+(site|app)|met\s+(him|her|them|(a|this|an?\s+\w+)\s+(man|woman|guy|"
+    r"girl|lady|gentleman|someone|person))\s+online|online\s+(boyfriend|girlfriend|partner))\b.{0,150}\b(money|£|send|needs?|loan|lend)\b",
     "new_number": r"\b(new\s+number|lost\s+(her|his|their)\s+phone|texting\s+from\s+a\s+"
     r"friend'?s)\b.{0,150}\b(send|money|pay|transfer|£|\d{3,})",
     "phishing_link": r"\b(clicked|tapped|opened|followed)\b.{0,25}\blink\b",
@@ -57,11 +58,14 @@ FOLLOW_UP_SIGNALS = {
     r"|\b(i'?ve|i\s+have)\s+(sent|paid|done|transferred|moved|put\s+in)\b.{0,25}(£|\d)"
     r"|\b(the\s+rest|the\s+remaining|the\s+other\s+half|the\s+balance)\b",
     "asks_to_go_ahead": r"\bshould\s+i\s+(do|send|pay|put|give|move|transfer|click|read|tell"
-    r"|install|buy|enter|let)\b|\b(is\s+it\s+ok|can\s+i|shall\s+i)\s+(to\s+)?(send|pay|give"
+    r"|install|buy|enter|let)\b|\b(is\s+it\s+ok|can\s+i|shall\s+i)\s+(to\s+)?(\w+\s+){0,2}(send|pay|give"
     r"|move|transfer|read|tell|enter|put)\b",
     "code_passed_on": r"\b(put|enter|read|give|tell|share|send|type)\w*\b.{0,25}\bcode\b",
     "pressure": r"\b(waiting|holding)\s+(on|for)\s+(the\s+)?(other\s+)?(line|phone|me)\b"
     r"|\bon\s+hold\b|\bstill\s+on\s+the\s+(line|phone)\b",
+    "wants_it_back": r"\b(get(ting)?|have|recover\w*)\s+(it|my\s+money|the\s+money|them)\s+back\b"
+    r"|\breport\s+(it|this|him|her|them)\s+to\s+the\s+police\b",
+    "asks_what_now": r"\bwhat\s+(do|should|can|shall)\s+i\s+do\b|\bwhat\s+now\b",
     "pays_a_bill_or_fee": r"\bto\s+pay\s+(off\s+)?(a|the|my)\s+(tax|fee|bill|fine|debt|charge)\b",
 }
 COMPILED = {name: re.compile(pattern, re.I | re.S) for name, pattern in SIGNALS.items()}

@@ -7,23 +7,50 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-PERSON = re.compile(
-    r"\b(?:speak|talk|chat|get\s+through|be\s+put\s+through|connect\s+me)\s+(?:to|with)\s+"
-    r"(?:a|an|some|the|your|one\s+of\s+your|someone|somebody|anyone|anybody|real|actual|live"
-    r"|human|proper)?\s*(?:real\s+|actual\s+|live\s+|human\s+|proper\s+)?(?:person|people|"
-    r"human|being|agent|advisor|adviser|representative|rep|manager|supervisor|staff|someone|"
-    r"somebody|member\s+of\s+staff|operator|colleague|team\s+member)\b"
-    r"|\b(?:real|actual|live|human|proper)\s+(?:person|human|being|agent|advisor|adviser|"
-    r"representative|operator)\b"
-    r"|\b(?:put|transfer|pass|hand)\s+me\s+(?:through|over|on)?\s*(?:to\s+)?(?:a|an|someone|"
-    r"somebody|your|the)?\s*(?:person|human|agent|advisor|adviser|representative|manager|"
-    r"supervisor|operator|colleague|team|someone|somebody)\b"
-    r"|\b(?:a|an)\s+(?:person|human|agent|advisor|adviser|representative|operator)\s*,?\s*"
-    r"(?:please|now|pls|plz)\b"
-    r"|\b(?:escalate|refer)\s+(?:this|me|it)\b|\b(?:not|no)\s+(?:a|another|this)?\s*"
-    r"(?:bot|robot|machine|chatbot|computer)\b|\b(?:don'?t|do\s+not)\s+want\s+(?:to\s+"
-    r"(?:talk|speak|chat)\s+(?:to|with)\s+)?(?:a|the|this|your)?\s*(?:bot|robot|machine|"
-    r"chatbot|computer)\b|\b(?:someone|somebody)\s+(?:to\s+)?call\s+me\s+back\b",
+# Who the customer may ask for, typos included.
+STAFF = (
+    r"(?:person|people|human|humna|huamn|hooman|being|agent|agnet|advis[eo]r|representative"
+    r"|rep|manager|supervisor|staff|operator|colleague|team\s+member|member\s+of\s+staff"
+    r"|someone|somebody|whoever)"
+)
+YOUR_PEOPLE = r"(?:one\s+of\s+your|a\s+member\s+of\s+(?:your\s+)?|someone\s+(?:from|in|on)\s+your)"
+QUALIFIER = r"(?:(?:a|an|some|the|your|real|actual|live|human|proper|customer\s+service)\s+)*"
+PERSON_PATTERNS = (
+    # "can I speak to a real person", "connect me with one of your advisers"
+    rf"\b(?:speak|talk|chat|get\s+through|be\s+put\s+through|connect\s+me|be\s+transferred)"
+    rf"\s+(?:to|with)\s+(?:{YOUR_PEOPLE}\s*)?{QUALIFIER}{STAFF}s?\b",
+    # "go through this with one of your team", "discuss it with an advisor"
+    rf"\b(?:go\s+through|discuss|sort|deal\s+with)\b.{{0,40}}\bwith\s+(?:{YOUR_PEOPLE}|an?)\s*"
+    r"(?:real\s+)?(?:advis[eo]rs?|agents?|colleagues?|team|staff|representatives?|humans?"
+    r"|person|people)\b",
+    r"\b(?:real|actual|live|human|proper)\s+(?:person|human|being|agent|advis[eo]r"
+    r"|representative|operator)\b",
+    # "put me through", "transfer me", "pass me to someone"
+    rf"\b(?:put|transfer|pass|hand)\s+me\b(?:\s+(?:through|over|on))?(?:\s+to\s+{QUALIFIER}{STAFF})?",
+    rf"\b(?:get|give|find)\s+me\s+{QUALIFIER}{STAFF}\b",
+    rf"\b(?:a|an)\s+{STAFF}\s*,?\s*(?:please|now|pls|plz)\b",
+    r"\b(?:escalate|refer)\s+(?:this|me|it)\b",
+    r"\b(?:not|no)\s+(?:a|another|this)?\s*(?:bot|robot|machine|chatbot|computer)\b",
+    r"\b(?:don'?t|do\s+not)\s+want\s+(?:to\s+(?:talk|speak|chat)\s+(?:to|with)\s+)?"
+    r"(?:a|the|this|your)?\s*(?:bot|robot|machine|chatbot|computer)\b",
+    # "can someone call me back", "ring someone", "a callback from someone"
+    rf"\b{STAFF}\s+(?:to\s+)?(?:call|ring|phone)\s+me\b",
+    r"\b(?:ring|call|phone)\s+(?:someone|somebody|a\s+person)\b|\bcall\s*back\s+from\b",
+    r"\b(?:someone|somebody|anyone|anybody)\b(?:\s+\w+){0,3}\s+i\s+(?:can|could)\s+"
+    r"(?:talk|speak|chat)\s+(?:to|with)\b",
+    r"\b(?:human|person|someone|somebody)\s+(?:to\s+)?take\s+over\b",
+    r"\basked\s+for\s+(?:a|an)\s+(?:person|human|agent|manager)\b",
+    # the whole message is the request: "agent", "HUMAN. NOW.", "rep please"
+    r"^\W*(?:(?:an?|i|said|real|live|please|pls|plz|now)\W+)*(?:agent|human|person|representative"
+    r"|rep|operator|advis[eo]r|manager)(?:\W+(?:an?|i|said|real|live|please|pls|plz|now|agent"
+    r"|human|person|representative|rep|operator|advis[eo]r|manager))*\W*$",
+)
+PERSON = re.compile("|".join(f"(?:{p})" for p in PERSON_PATTERNS), re.I)
+# "are you a real person?" asks about Teller; "do I have to speak to someone to close
+# it?" asks how something is done. Neither asks for someone now.
+NOT_A_REQUEST = re.compile(
+    r"^\W*are\s+you\s+(?:a\s+)?(?:real|actual|human|person|bot|robot)\b"
+    r"|\b(?:do|will|would)\s+i\s+(?:have|need)\s+to\s+(?:talk|speak)\b",
     re.I,
 )
 DISSATISFIED = re.compile(
@@ -48,4 +75,5 @@ class Requests:
 
 
 def read_requests(text: str) -> Requests:
-    return Requests(person=bool(PERSON.search(text)), dissatisfied=bool(DISSATISFIED.search(text)))
+    person = bool(PERSON.search(text)) and not NOT_A_REQUEST.search(text)
+    return Requests(person=person, dissatisfied=bool(DISSATISFIED.search(text)))

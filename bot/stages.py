@@ -12,16 +12,17 @@ from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from bot.canned import SECRET_REMINDER, approved_fixed_texts, fixed_reply
-from bot.decide import Decision, Policy, decide
+from bot.decide import SMALL_TALK, Decision, Policy, decide
 from bot.emotion import CALM_LABELS, EmotionModel
 from bot.events import Token
 from bot.handoff import already_handed_over, build_ticket, handoff_notice
-from bot.history import PastTurn, memory_of, reference_in_force
+from bot.history import PastTurn, memory_of, reference_in_force, topic_turn
 from bot.inputs import InputRejected, clean_message, has_words
 from bot.prompt import Exchange
 from bot.protocols import AttackScreen, Redactor, Retriever, ScopeModel
 from bot.risk import RiskModel
 from bot.signals import read_requests
+from bot.small_talk import closes_with_thanks, small_talk
 from bot.support import SupportChecker
 from bot.tone import tone_for
 from bot.trace import DecisionRecord, GenerationRecord, HitRecord, RetrievalRecord, TurnTrace
@@ -29,7 +30,7 @@ from bot.turn_state import Events, Stage, TurnState, refused
 from bot.types import Action, Citation, Emotion
 from bot.writer import Brief, Writer, approved_sentences
 from knowledge.corpus import Corpus
-from knowledge.retriever import CONVERSATIONAL, Retrieval
+from knowledge.retriever import CONVERSATIONAL, Hit, Retrieval, looks_like_follow_up
 
 
 @dataclass(frozen=True)
@@ -94,11 +95,16 @@ class Feel(Stage):
         return state.traced(emotion=emotion)
 
 
+IN_CONVERSATION_OFF_TOPIC = 0.98  # the scope gate's bar for a message read in context
+
+
 @dataclass(frozen=True)
 class Retrieve(Stage):
-    """The approved entries for the message (read with the conversation for a
-    follow-up). A standalone message the scope gate rules out gets none; greetings,
-    thanks, goodbyes and requests for a person are the router's to recognise."""
+    """The approved entries for the message, read with the turn that set the
+    conversation's topic when it is a follow-up. A message that is not a banking matter
+    gets none. A message that is only a greeting,
+    thanks or goodbye is that, whatever came before; other small talk and requests for
+    a person are the router's to recognise."""
 
     retriever: Retriever
     scope: ScopeModel
@@ -107,16 +113,23 @@ class Retrieve(Stage):
     def run(self, state: TurnState) -> TurnState:
         customer = state.trace.message
         out_of_scope = None
+        talk = self.as_small_talk(customer, small_talk(customer))
         if not has_words(customer):
             retrieval = Retrieval(customer, (), True, 0.0)
+        elif talk is not None:
+            retrieval = talk
         else:
-            earlier = [turn.customer for turn in state.inputs.history[-2:]]
-            retrieval = self.retriever.retrieve(customer, earlier)
+            topic = topic_turn(state.inputs.history)
+            retrieval = self.retriever.retrieve(customer, [topic.customer] if topic else [])
+            if retrieval.used_history or retrieval.no_match:
+                # Unsure on its own words: "ok, I'll try again later, thanks" is thanks.
+                thanks = closes_with_thanks(customer)
+                retrieval = self.as_small_talk(customer, "thanks" if thanks else None) or retrieval
             conversational = retrieval.top is not None and retrieval.top.intent in CONVERSATIONAL
-            if not retrieval.used_history and not conversational:
+            if not conversational:
                 out_of_scope = round(self.scope.out_of_scope(customer), 4)
-                if self.scope.rules_out(customer):
-                    retrieval = replace(retrieval, no_match=True)
+                if self.off_topic(customer, retrieval, out_of_scope):
+                    retrieval = replace(retrieval, no_match=True, off_topic=True)
         record = RetrievalRecord(
             encoder=self.retriever.model_id,
             no_match=retrieval.no_match,
@@ -128,6 +141,25 @@ class Retrieve(Stage):
             out_of_scope=out_of_scope,
         )
         return replace(state.traced(retrieval=record), retrieval=retrieval)
+
+    def off_topic(self, customer: str, retrieval: Retrieval, out_of_scope: float) -> bool:
+        """Not a banking matter. A message read with the conversation ("it was the one
+        on Station Road") looks off-topic on its own words, so there both judges must
+        agree, the gate more surely than for a first message, and it must not read as
+        a follow-up."""
+        if not retrieval.used_history:
+            return self.scope.rules_out(customer)
+        standalone = retrieval.standalone or retrieval
+        return (
+            standalone.off_topic
+            and out_of_scope >= IN_CONVERSATION_OFF_TOPIC
+            and not looks_like_follow_up(customer)
+        )
+
+    def as_small_talk(self, customer: str, label: str | None) -> Retrieval | None:
+        """The retrieval of a greeting, thanks or goodbye: its entry, for certain."""
+        entry = self.retriever.best_entry(label, customer) if label else None
+        return Retrieval(customer, (Hit(entry, 1.0, 1.0),), False, 1.0) if entry else None
 
 
 @dataclass(frozen=True)
@@ -267,16 +299,17 @@ def exchange(turn: PastTurn, entry_ids: tuple[str, ...]) -> Exchange | None:
 @dataclass(frozen=True)
 class Handoff(Stage):
     """On escalation: a ticket for the team, and the notice with its reference; one
-    ticket per conversation (later turns are told a colleague already has it)."""
+    ticket per conversation. Once a colleague has it, Teller keeps helping and every
+    later turn but small talk reminds the customer who has the conversation."""
 
     facts: dict[str, str]
     name: ClassVar[str] = "handoff"
 
     def stream(self, state: TurnState) -> Events:
         trace, history = state.trace, state.inputs.history
-        if trace.action is not Action.ESCALATE:
-            return state
         earlier = reference_in_force(history)
+        if trace.action is not Action.ESCALATE and (not earlier or trace.intent in SMALL_TALK):
+            return state
         if earlier:
             notice = already_handed_over(earlier)
             yield Token(" " + notice)

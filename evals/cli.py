@@ -184,8 +184,12 @@ def understanding(
     writer: Annotated[
         Literal["extractive", "embedded", "openai"], typer.Option(help="Who writes the replies.")
     ] = "extractive",
+    on: Annotated[
+        Literal["heldout", "dev"],
+        typer.Option(help="The held-out sets (to report) or the dev sets (to tune on)."),
+    ] = "heldout",
 ) -> None:
-    """Routing, emotion and handover on the held-out messages and dialogues."""
+    """Routing, emotion and handover on held-out (or dev) messages and dialogues."""
     from evals import understanding as bench
 
-    emit(bench.run(settings(), limit, writer), as_json)
+    emit(bench.run(settings(), limit, writer, on), as_json)

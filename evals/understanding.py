@@ -1,5 +1,7 @@
-"""The understanding benchmark, on the held-out sets only (``evals/data/heldout/``,
-written by people who never saw the training data; nothing is tuned on them).
+"""The understanding benchmark, on the held-out sets (``evals/data/heldout/``, written
+by people who never saw the training data; nothing is tuned on them) or, for
+development, on the dev sets (``evals/data/dev/``, written the same way, which rules
+and thresholds may be tuned on).
 
 Single messages, each in a new session: intent accuracy, in-scope messages wrongly
 declined, out-of-domain messages declined, small talk recognised, emotion accuracy and
@@ -30,7 +32,7 @@ from evals.suite import macro_f1, metrics, ratio, run_dialogues
 from knowledge.exemplars import read_jsonl
 from ui.services import Services, build_services
 
-HELDOUT = EVAL_DATA / "heldout"
+SETS = {"heldout": EVAL_DATA / "heldout", "dev": EVAL_DATA / "dev"}
 IN_SCOPE, SMALL_TALK, OUT_OF_DOMAIN = "in_scope", "small_talk", "out_of_domain"
 
 
@@ -42,7 +44,7 @@ class LabelledMessage:
     kind: str
 
 
-def read_messages(path: Path = HELDOUT / "messages.jsonl") -> list[LabelledMessage]:
+def read_messages(path: Path) -> list[LabelledMessage]:
     rows = read_jsonl(path)
     return [LabelledMessage(**row) for row in rows]
 
@@ -50,7 +52,7 @@ def read_messages(path: Path = HELDOUT / "messages.jsonl") -> list[LabelledMessa
 def single_messages(services: Services, messages: list[LabelledMessage]) -> dict:
     """Every message alone, in its own session."""
     replies, seconds = [], []
-    for message in tqdm(messages, desc="held-out messages", unit="msg"):
+    for message in tqdm(messages, desc="messages", unit="msg"):
         started = time.perf_counter()
         replies.append(services.ask(message.text, services.session(None)))
         seconds.append(time.perf_counter() - started)
@@ -93,8 +95,8 @@ def stage_medians(replies: list[Reply]) -> dict[str, float]:
     return {stage: round(statistics.median(times), 2) for stage, times in by_stage.items()}
 
 
-def conversations(services: Services, folder: Path = HELDOUT / "dialogues") -> dict:
-    """Every held-out dialogue, one session each."""
+def conversations(services: Services, folder: Path) -> dict:
+    """Every dialogue in ``folder``, one session each."""
     dialogues = load_dialogues([folder])
     results = run_dialogues(services, dialogues)
     suite = metrics(services, results, len(dialogues))
@@ -120,17 +122,22 @@ def conversations(services: Services, folder: Path = HELDOUT / "dialogues") -> d
     }
 
 
-def run(settings: Settings, limit: int | None = None, writer: str = "extractive") -> dict:
-    """The whole benchmark on a scratch database (nothing is written to the real one)."""
+def run(
+    settings: Settings, limit: int | None = None, writer: str = "extractive", on: str = "heldout"
+) -> dict:
+    """The whole benchmark on one set (``heldout`` or ``dev``), on a scratch database
+    (nothing is written to the real one)."""
     settings = settings.model_copy(update={"llm": writer})
     scratch = settings.home / "bench" / "understanding.db"
     scratch.parent.mkdir(parents=True, exist_ok=True)
     scratch.unlink(missing_ok=True)
     services = build_services(settings.model_copy(update={"database_url": f"sqlite:///{scratch}"}))
-    messages = read_messages()[:limit]
+    messages = read_messages(SETS[on] / "messages.jsonl")[:limit]
     started = time.perf_counter()
-    singles, dialogues = single_messages(services, messages), conversations(services)
+    singles = single_messages(services, messages)
+    dialogues = conversations(services, SETS[on] / "dialogues")
     return {
+        "set": on,
         "writer": settings.llm,
         "messages": singles,
         "dialogues": dialogues,

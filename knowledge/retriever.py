@@ -63,6 +63,7 @@ class Retrieval:
     top_similarity: float
     used_history: bool = False
     standalone: Retrieval | None = None  # the message's own ranking, when history was used
+    off_topic: bool = False  # not a banking matter: the out-of-scope exemplars won
 
     @property
     def top(self) -> Hit | None:
@@ -194,7 +195,9 @@ class Retriever:
         no_match = (
             not hits or too_far or off_topic or hits[0].score < self.calibration.min_confidence
         )
-        return Retrieval(text, tuple(hits), no_match, round(top, 4), used_history)
+        return Retrieval(
+            text, tuple(hits), no_match, round(top, 4), used_history, off_topic=off_topic
+        )
 
     def best_entry(self, intent: str, message: str) -> FaqEntry | None:
         """The entry of ``intent`` closest to ``message``, whatever the routing said."""

@@ -115,6 +115,9 @@ FAKE_KEYWORDS = {
     "safe account": "scam",
     "abroad": "make_transfer",
     "stolen": "lost_or_stolen_card",
+    "details online": "compromised_card",
+    "died": "bereavement",
+    "thank you": "thanks",
     "complain": "complaint",
 }
 

@@ -24,9 +24,9 @@ SMALL_SUITE = """
 - id: card-lost
   turns:
     - user: "I've lost my debit card, help!"
-      expect: {intent: lost_or_stolen_card, action: escalate, escalate: true}
-    - user: "how long until the new one arrives?"
-      expect: {intent: same, action: escalate}
+      expect: {intent: lost_or_stolen_card, action: answer, escalate: false}
+    - user: "I can't find it anywhere, can I talk to someone about it?"
+      expect: {intent: human_agent, action: escalate, escalate: true}
 - id: pii-and-person
   turns:
     - user: "my card 4111 1111 1111 1111 is blocked, email me at jo@example.com"

@@ -5,6 +5,7 @@ logic is tested on fakes in test_turn.py)."""
 import pytest
 
 from bot.canned import NO_MATCH, SECRET_REMINDER
+from bot.decide import OFF_TOPIC
 from bot.injection import DECLINE
 from bot.sentences import split_sentences
 from bot.store import Store
@@ -34,15 +35,13 @@ def test_follow_up_uses_the_conversation(make_assistant):
     assert follow_up.trace.retrieval.used_history is True
 
 
-def test_out_of_scope_is_declined_then_handed_over(make_assistant):
+def test_out_of_scope_is_declined_however_often(make_assistant):
     assistant = make_assistant()
     first = assistant.turn("What's the capital of Australia?")
     assert first.action is Action.DECLINE
-    assert first.answer == NO_MATCH
+    assert first.answer == NO_MATCH and first.trace.decision.reason == OFF_TOPIC
     second = assistant.turn("Write me a poem about cats", first.session_id)
-    assert second.action is Action.ESCALATE
-    assert second.trace.decision.escalate_reason == "repeated_failure"
-    assert second.ticket and second.ticket in second.answer
+    assert second.action is Action.DECLINE and not second.ticket
 
 
 def test_asking_for_a_person_creates_a_ticket(make_assistant, redactor, tmp_path):
@@ -99,9 +98,9 @@ def test_the_llm_chooses_approved_sentences_of_the_routed_entry(make_assistant, 
     assert reply.trace.generation.source == "llm" and reply.grounded
 
 
-def test_a_lost_card_is_handed_over_with_the_approved_text(make_assistant, corpus):
+def test_a_lost_card_gets_the_approved_text_verbatim(make_assistant, corpus):
     llm = ScriptedLLM.saying("1")
     reply = make_assistant(llm=llm).turn("I think my card was stolen from my bag on the bus")
-    assert reply.intent == "lost_or_stolen_card" and reply.escalate and reply.ticket
+    assert reply.intent == "lost_or_stolen_card" and not reply.escalate
     assert corpus.by_id[reply.faq_ids[0]].answer in reply.answer
     assert llm.prompts == []

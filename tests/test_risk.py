@@ -17,7 +17,7 @@ SCAMS = {
     "holding_account": "They want everything moved to a holding account until it's sorted",
     "on_the_line": "he's still on the line waiting for me to read the numbers out",
     "release_fee": "the platform says I have to pay a release fee before I can withdraw profits",
-    "romance": "I met him on a dating app last year and now he needs a loan for his visa",
+    "romance": "I met a lovely man online, he works on a rig and needs £2,000 to fly home",
     "new_number": "text from my son on a new number asking me to send 300 to a friend of his",
     "phishing_link": "I tapped the link in the text about my parcel and typed my card in",
     "purchase": "the seller on the marketplace has blocked me and the sofa never came",
@@ -50,6 +50,8 @@ FOLLOW_UPS = {
     "code_passed_on": "ok so I put the code from the text in there?",
     "pressure": "they're waiting on the other line",
     "pays_a_bill_or_fee": "it's to pay off the tax bill they said I owe",
+    "wants_it_back": "is there any chance of getting my money back?",
+    "asks_what_now": "what do i do now",
 }
 
 

@@ -41,6 +41,8 @@ def test_follow_ups_and_goodbyes_are_left_to_the_router(make_assistant):
     assistant = make_assistant()
     first = assistant.turn("How much does it cost to send money to France?")
     follow_up = assistant.turn("and what about Italy?", first.session_id)
-    assert follow_up.trace.retrieval.used_history and follow_up.trace.retrieval.out_of_scope is None
+    assert follow_up.trace.retrieval.used_history and follow_up.action.value == "answer"
+    recipe = assistant.turn("what temperature should I roast a chicken at", first.session_id)
+    assert recipe.action.value == "decline" and recipe.trace.retrieval.no_match
     goodbye = assistant.turn("Okay, that is everything for today, goodbye.", first.session_id)
     assert goodbye.intent == "goodbye"

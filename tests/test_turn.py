@@ -70,11 +70,20 @@ def test_two_close_candidates_are_clarified(make):
     assert len(reply.citations) == 2
 
 
-def test_out_of_scope_is_declined_then_handed_over_with_one_ticket(make):
+def test_requests_no_bank_answers_are_declined_however_often(make):
     assistant = make()
     first = assistant.turn("what's the weather in Leeds")
     assert first.action is Action.DECLINE and first.answer == NO_MATCH
-    second = assistant.turn("tell me a joke", first.session_id)
+    second = assistant.turn("tell me a joke about cats", first.session_id)
+    assert second.action is Action.DECLINE and not second.ticket
+    assert not assistant.store.tickets()
+
+
+def test_banking_questions_left_unanswered_are_handed_over_with_one_ticket(make):
+    assistant = make()
+    first = assistant.turn("my account shows something odd")
+    assert first.action is Action.DECLINE and first.answer == NO_MATCH
+    second = assistant.turn("the statement has a weird line on my account", first.session_id)
     assert second.action is Action.ESCALATE
     assert second.trace.decision.escalate_reason == "repeated_failure"
     assert second.ticket and second.ticket in second.answer
@@ -138,8 +147,8 @@ def test_ordinary_words_of_an_override_are_not_an_injection(make, message):
 @pytest.mark.parametrize(
     "message",
     [
-        "my card was stolen, what now",
-        "I want to complain about how I was treated",
+        "someone has used my card details online without asking me",
+        "my husband died last month and I need to tell you",
         "they told me to move it to a safe account",
     ],
 )
@@ -158,6 +167,27 @@ def test_one_conversation_one_ticket(make):
     second = assistant.turn("a person please, now", first.session_id)
     assert second.ticket == first.ticket and "already has this conversation" in second.answer
     assert len(assistant.store.tickets()) == 1
+
+
+def test_after_a_handover_teller_keeps_helping_and_says_who_has_it(make):
+    assistant = make()
+    first = assistant.turn("I want to talk to a person")
+    question = assistant.turn("how long does card delivery take?", first.session_id)
+    assert question.action is Action.ANSWER and not question.escalate
+    assert question.ticket == first.ticket and "already has this conversation" in question.answer
+    thanks = assistant.turn("thank you", first.session_id)
+    assert not thanks.escalate and "already has" not in thanks.answer
+    assert len(assistant.store.tickets()) == 1
+
+
+def test_a_lost_card_gets_the_approved_text_without_a_ticket_until_asked(make, corpus):
+    assistant = make(llm=ScriptedLLM.saying("1"))
+    reply = assistant.turn("my card was stolen, what now")
+    assert reply.intent == "lost_or_stolen_card" and not reply.escalate and not reply.ticket
+    assert corpus.by_id[reply.faq_ids[0]].answer in reply.answer
+    assert assistant.llm.prompts == []
+    asked = assistant.turn("can I speak to someone about it", reply.session_id)
+    assert asked.escalate and asked.ticket in asked.answer
 
 
 def test_a_caller_is_not_told_about_chat_hours(make):

@@ -11,7 +11,7 @@ from sklearn.metrics import f1_score
 
 from bot.emotion_training import split_stratified, tune_biases
 from bot.types import EMOTIONS
-from evals.understanding import IN_SCOPE, OUT_OF_DOMAIN, SMALL_TALK, read_messages
+from evals.understanding import IN_SCOPE, OUT_OF_DOMAIN, SETS, SMALL_TALK, read_messages
 from knowledge import DATA_DIR
 from knowledge.exemplars import (
     Exemplar,
@@ -41,8 +41,9 @@ def test_out_of_domain_exemplars_never_mention_banking():
     assert {ex.text for ex in everyday} <= texts
 
 
-def test_heldout_messages_are_labelled_in_the_vocabulary():
-    messages = read_messages()
+@pytest.mark.parametrize("on", sorted(SETS))
+def test_benchmark_messages_are_labelled_in_the_vocabulary(on):
+    messages = read_messages(SETS[on] / "messages.jsonl")
     assert len(messages) >= 400
     assert {m.kind for m in messages} == {IN_SCOPE, SMALL_TALK, OUT_OF_DOMAIN}
     assert {m.emotion for m in messages} == set(EMOTIONS)

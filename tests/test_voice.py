@@ -132,7 +132,7 @@ def test_voice_turn_answers_and_speaks(voice_assistant, caller):
     recording = wav_bytes(caller.say(QUESTION, Line("piper")), SAMPLE_RATE)
     turn = voice_assistant.turn(recording)
     data = turn.to_json("reply.wav")
-    assert data["intent"] == "lost_or_stolen_card" and data["action"] == "escalate"
+    assert data["intent"] == "lost_or_stolen_card" and data["action"] == "answer"
     assert wer([QUESTION], [data["transcript"]]) <= 0.1
     assert data["asr"]["model"] == "base" and data["asr"]["confidence"] > 0.5
     assert len(turn.audio) / turn.sample_rate > 2.0
@@ -153,7 +153,7 @@ def test_unusable_audio_asks_again_and_the_session_goes_on(voice_assistant, call
     assert "could not be read as audio" in broken.reply.answer and broken.transcript is None
     spoken = wav_bytes(caller.say(QUESTION, Line("piper")), SAMPLE_RATE)
     answered = voice_assistant.turn(spoken, session)
-    assert answered.reply.action == "escalate"  # a lost card goes to a person
+    assert answered.reply.action == "answer"  # a lost card: the approved text, verbatim
     assert len(voice_assistant.assistant.store.history(session)) == 3
 
 
@@ -172,7 +172,7 @@ def test_call_simulation_end_to_end(tmp_path, voice_assistant):
     script.write_text(
         "id: short-call\ntitle: Short call\nturns:\n"
         "  - say: I have lost my card and need to cancel it.\n"
-        "    expect: {intent: lost_or_stolen_card, action: escalate}\n"
+        "    expect: {intent: lost_or_stolen_card, action: answer}\n"
         "  - say: Can I speak to a real person please?\n"
         "    telephone: true\n    snr_db: 25\n"
         "    expect: {intent: human_agent, action: escalate}\n"
