@@ -29,6 +29,7 @@ from bot.llm import backend_name
 from bot.protocols import AttackScreen, Redactor, Retriever, ScopeModel
 from bot.reply import Reply
 from bot.risk import RiskModel
+from bot.signals import RequestReader
 from bot.store import Store, StoreUnavailableError
 from bot.trace import TurnTrace
 from bot.turn_state import Stage, TurnInput, TurnState, refused
@@ -65,7 +66,10 @@ class Assistant:
         risk: RiskModel,
         llm: BaseChatModel | None,
         store: Store,
+        requests: RequestReader | None = None,
     ):
+        """``requests`` reads what the customer asks of the conversation; the shipped
+        rules and models when not given."""
         self.config = config
         self.corpus = corpus
         self.retriever = retriever
@@ -76,6 +80,7 @@ class Assistant:
         self.risk = risk
         self.llm = llm
         self.store = store
+        self.requests = requests or RequestReader.load()
         self.llm_name = backend_name(llm)
         # Held by every stage that computes on the CPU (and by Whisper and the voice):
         # on 2 cores, two turns' encoders at once only slow each other. The LLM is not
@@ -104,7 +109,7 @@ class Assistant:
         return [
             stages.Hygiene(self.config.max_message_chars),
             stages.Redact(self.redactor),
-            stages.Requests(),
+            stages.Requests(self.requests),
             stages.Feel(self.emotion),
             stages.Retrieve(self.retriever, self.scope),
             stages.Assess(self.risk),

@@ -328,6 +328,36 @@ def train_scope(seed: Annotated[int, typer.Option(help="Random seed.")] = 13) ->
     typer.echo(json.dumps(report, indent=2))
 
 
+@train_app.command("requests")
+def train_requests(seed: Annotated[int, typer.Option(help="Random seed.")] = 13) -> None:
+    """Train the conversation-act models (a person asked for; the answers not helping; a
+    scam in progress) in seconds."""
+    from bot.signals import MODELS
+    from bot.signals_training import (
+        not_helping_examples,
+        person_examples,
+        scam_examples,
+        train,
+    )
+
+    report = {}
+    for name, examples in (
+        ("person-request", person_examples()),
+        ("not-helping", not_helping_examples()),
+        ("scam-in-progress", scam_examples()),
+    ):
+        trained = train(examples, seed=seed)
+        trained.model.save(MODELS / f"{name}.npz")
+        report[name] = {
+            "threshold": round(trained.model.threshold, 4),
+            "positives": trained.positives,
+            "negatives": trained.negatives,
+            "dev_recall": trained.dev_recall,
+            "dev_hard_false_positives": trained.dev_hard_false_positives,
+        }
+    typer.echo(json.dumps(report, indent=2))
+
+
 def main() -> None:
     """Entry point: add the commands and command groups other layers register, then run."""
     for plugin in entry_points(group="teller.commands"):

@@ -103,7 +103,7 @@ def build_assistant(settings: Settings) -> Assistant:
         screen=InjectionScreen.load(),
         scope=ScopeGate.load(),
         emotion=TrainedEmotion(threads=settings.torch_threads),
-        risk=ScamSignals(min_vote=retriever.calibration.min_confidence),
+        risk=ScamSignals.shipped(min_vote=retriever.calibration.min_confidence),
         llm=llm,
         store=Store(settings.database, mask=redactor.mask),
     )

@@ -69,6 +69,28 @@ def fit(texts: list[str], labels: list[bool], c: float) -> LinearTextModel:
     return LinearTextModel(model.coef_[0].astype(np.float32), float(model.intercept_[0]), 0.5)
 
 
+def fit_calibrated(
+    positives: list[str],
+    negatives: list[str],
+    aside_positives: list[str],
+    aside_negatives: list[str],
+    c: float,
+    max_false: float,
+) -> tuple[LinearTextModel, float, float]:
+    """A model fitted on (already normalised) texts, its threshold the lowest at which at
+    most ``max_false`` of ``aside_negatives`` pass; with the shares of the aside
+    positives and negatives that pass it."""
+    model = fit(positives + negatives, [True] * len(positives) + [False] * len(negatives), c)
+    kept_positives = model.probabilities(aside_positives)
+    kept_negatives = model.probabilities(aside_negatives)
+    model = model.with_threshold(threshold_for(kept_negatives, max_false))
+    return (
+        model,
+        round(float(np.mean(kept_positives >= model.threshold)), 4),
+        round(float(np.mean(kept_negatives >= model.threshold)), 4),
+    )
+
+
 def hold_out(groups: list[list], share: float, seed: int) -> list[tuple[list, list]]:
     """Each group shuffled, then split into (kept for training, a share ``share`` aside),
     so every group is represented in both."""

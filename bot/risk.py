@@ -7,8 +7,11 @@ signals in the message; the trained detector keeps the same ``assess`` interface
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Protocol
 
+from bot.injection import normalise
+from bot.ngrams import LinearTextModel
 from bot.types import Risk
 from knowledge.retriever import Retrieval
 
@@ -68,31 +71,55 @@ FOLLOW_UP_SIGNALS = {
     "asks_what_now": r"\bwhat\s+(do|should|can|shall)\s+i\s+do\b|\bwhat\s+now\b",
     "pays_a_bill_or_fee": r"\bto\s+pay\s+(off\s+)?(a|the|my)\s+(tax|fee|bill|fine|debt|charge)\b",
 }
+MODEL = Path(__file__).parent / "models" / "scam-in-progress.npz"
+STEPPED_BACK = re.compile(
+    r"\b(hung\s+up|didn'?t\s+(send|tell|give|pay|click|install|do)|did\s+not|won'?t|will\s+not"
+    r"|not\s+going\s+to|turned\s+(it|the\s+\w+)\s+off|thank\w*)\b",
+    re.I,
+)
 COMPILED = {name: re.compile(pattern, re.I | re.S) for name, pattern in SIGNALS.items()}
 FOLLOW_UPS = {name: re.compile(p, re.I | re.S) for name, p in FOLLOW_UP_SIGNALS.items()}
 
 
 class RiskModel(Protocol):
-    def assess(self, text: str, retrieval: Retrieval, scam_so_far: bool = False) -> Risk:
-        """``scam_so_far``: an earlier turn of this conversation raised a scam warning."""
+    def assess(
+        self, text: str, retrieval: Retrieval, scam_so_far: bool = False, earlier: str = ""
+    ) -> Risk:
+        """``scam_so_far``: an earlier turn of this conversation raised a scam warning;
+        ``earlier``: the customer's previous message, which may hold the story."""
         ...
 
 
 class ScamSignals:
     """Scam when the message's vote for the FAQ's scam topic reaches ``min_vote`` (the
     retriever's calibrated confidence threshold; the scam topic may win or come
-    second, and counts even when the message as a whole gets no approved answer), or
-    when the message names a scam signal outright. The vote is the message's own: a
-    follow-up routed with the help of an earlier scam turn ("thank you, I nearly did!")
-    raises no new alarm unless it names a signal itself; once a scam has come up, a
-    follow-up that moves money, passes on a code or answers the fraudster's pressure
-    ("I've done £400 already", "should I put the code in?") is one."""
+    second, and counts even when the message as a whole gets no approved answer), when
+    the message names a scam signal outright, or when the learned scam model (hashed
+    n-grams, :mod:`bot.signals_training`) reads a fraud in the customer's story. The
+    vote is the message's own: a follow-up routed with the help of an earlier scam turn
+    ("thank you, I nearly did!") raises no new alarm unless it names a signal itself;
+    once a scam has come up, a follow-up that moves money, passes on a code or answers
+    the fraudster's pressure ("I've done £400 already", "should I put the code in?") is
+    one."""
 
-    def __init__(self, min_vote: float = 0.3):
+    def __init__(self, min_vote: float = 0.3, model: LinearTextModel | None = None):
         self.min_vote = min_vote
+        self.model = model
 
-    def assess(self, text: str, retrieval: Retrieval, scam_so_far: bool = False) -> Risk:
+    @classmethod
+    def shipped(cls, min_vote: float) -> ScamSignals:
+        """The rules with the shipped scam model."""
+        return cls(min_vote, LinearTextModel.load(MODEL))
+
+    def assess(
+        self, text: str, retrieval: Retrieval, scam_so_far: bool = False, earlier: str = ""
+    ) -> Risk:
         signals = [name for name, pattern in COMPILED.items() if pattern.search(text)]
+        # A customer stepping back after a warning ("I hung up, thank you") is not read
+        # with the story that came before.
+        stepped_back = scam_so_far and STEPPED_BACK.search(text)
+        if self.model_reads_a_scam(text, "" if stepped_back else earlier):
+            signals.append("scam_model")
         if scam_so_far:
             signals += [name for name, pattern in FOLLOW_UPS.items() if pattern.search(text)]
         own = retrieval.standalone or retrieval
@@ -101,3 +128,11 @@ class ScamSignals:
             signals.append("scam_intent")
         score = max(vote, min(1.0, 0.45 * len(signals)))
         return Risk(scam=bool(signals), score=round(score, 3), signals=tuple(signals))
+
+    def model_reads_a_scam(self, text: str, earlier: str) -> bool:
+        """The message alone, or with the previous one: a story often unfolds over two
+        turns ("he's from your fraud team" ... "should I read him the code?")."""
+        if self.model is None:
+            return False
+        texts = [normalise(text)] + ([normalise(f"{earlier} {text}")] if earlier else [])
+        return bool(self.model.probabilities(texts).max() >= self.model.threshold)

@@ -14,10 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
 from bot.injection import normalise
-from bot.ngrams import LinearTextModel, fit, hold_out, threshold_for
+from bot.ngrams import LinearTextModel, fit_calibrated, hold_out
 from knowledge.exemplars import read_customer_messages, read_jsonl, read_labelled_csv
 
 DATA = Path(__file__).resolve().parent.parent / "knowledge" / "data"
@@ -53,16 +51,11 @@ def train(
     seed: int = 13, c: float = 8.0, max_in_scope_ruled_out: float = 0.005, held: float = 1 / 6
 ) -> Trained:
     inside, outside = examples()
-    (train_in, aside_in), (train_out, aside_out) = hold_out([inside, outside], held, seed)
-    labels = [False] * len(train_in) + [True] * len(train_out)
-    model = fit([normalise(t) for t in train_in + train_out], labels, c)
-    kept_in = model.probabilities([normalise(t) for t in aside_in])
-    kept_out = model.probabilities([normalise(t) for t in aside_out])
-    model = model.with_threshold(threshold_for(kept_in, max_in_scope_ruled_out))
-    return Trained(
-        model,
-        len(inside),
-        len(outside),
-        round(float(np.mean(kept_in >= model.threshold)), 4),
-        round(float(np.mean(kept_out >= model.threshold)), 4),
+    split = hold_out([inside, outside], held, seed)
+    (train_in, aside_in), (train_out, aside_out) = [
+        ([normalise(t) for t in kept], [normalise(t) for t in aside]) for kept, aside in split
+    ]
+    model, out_ruled_out, in_ruled_out = fit_calibrated(
+        train_out, train_in, aside_out, aside_in, c, max_in_scope_ruled_out
     )
+    return Trained(model, len(inside), len(outside), in_ruled_out, out_ruled_out)

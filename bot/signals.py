@@ -1,11 +1,21 @@
 """What the customer asks of the conversation itself, whatever the topic: a person, in
 any phrasing, or saying that Teller is not helping. Either hands the conversation over
-(a regulator expects a request for a person to be honoured at once)."""
+(a regulator expects a request for a person to be honoured at once).
+
+Rules read the plain phrasings no one can misread; two small learned models
+(:mod:`bot.signals_training`) read the paraphrases, typos and text-speak the rules
+miss. Either one is enough."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
+
+from bot.injection import normalise
+from bot.ngrams import LinearTextModel
+
+MODELS = Path(__file__).parent / "models"
 
 # Who the customer may ask for, typos included.
 STAFF = (
@@ -47,9 +57,12 @@ PERSON_PATTERNS = (
 )
 PERSON = re.compile("|".join(f"(?:{p})" for p in PERSON_PATTERNS), re.I)
 # "are you a real person?" asks about Teller; "do I have to speak to someone to close
-# it?" asks how something is done. Neither asks for someone now.
+# it?" asks how something is done; "no need to pass me on" declines. None asks for
+# someone now.
 NOT_A_REQUEST = re.compile(
-    r"^\W*are\s+you\s+(?:a\s+)?(?:real|actual|human|person|bot|robot)\b"
+    r"^\W*(?:are\s+you|is\s+this)\s+(?:a\s+)?(?:real|actual|human|person|bot|robot)\b"
+    r"|\b(?:don'?t|do\s+not)\s+(?:want|need)\s+to\s+(?:talk|speak)\s+to\s+(?:anyone|anybody)\b"
+    r"|\bno\s+need\s+to\s+(?:pass|transfer|put)\s+me\b"
     r"|\b(?:do|will|would)\s+i\s+(?:have|need)\s+to\s+(?:talk|speak)\b",
     re.I,
 )
@@ -75,5 +88,33 @@ class Requests:
 
 
 def read_requests(text: str) -> Requests:
+    """The requests the rules alone find."""
     person = bool(PERSON.search(text)) and not NOT_A_REQUEST.search(text)
     return Requests(person=person, dissatisfied=bool(DISSATISFIED.search(text)))
+
+
+@dataclass(frozen=True)
+class RequestReader:
+    """The rules, then the learned models for what they miss."""
+
+    person: LinearTextModel
+    not_helping: LinearTextModel
+
+    @classmethod
+    def load(cls, folder: Path = MODELS) -> RequestReader:
+        return cls(
+            LinearTextModel.load(folder / "person-request.npz"),
+            LinearTextModel.load(folder / "not-helping.npz"),
+        )
+
+    def read(self, text: str) -> Requests:
+        rules = read_requests(text)
+        normal = [normalise(text)]
+        person = rules.person or (
+            not NOT_A_REQUEST.search(text)
+            and self.person.probabilities(normal)[0] >= self.person.threshold
+        )
+        dissatisfied = rules.dissatisfied or (
+            self.not_helping.probabilities(normal)[0] >= self.not_helping.threshold
+        )
+        return Requests(person=bool(person), dissatisfied=bool(dissatisfied))

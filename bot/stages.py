@@ -21,7 +21,7 @@ from bot.inputs import InputRejected, clean_message, has_words
 from bot.prompt import Exchange
 from bot.protocols import AttackScreen, Redactor, Retriever, ScopeModel
 from bot.risk import RiskModel
-from bot.signals import read_requests
+from bot.signals import RequestReader
 from bot.small_talk import closes_with_thanks, small_talk
 from bot.support import SupportChecker
 from bot.tone import tone_for
@@ -66,13 +66,15 @@ class Redact(Stage):
         )
 
 
+@dataclass(frozen=True)
 class Requests(Stage):
     """What the customer asks of the conversation: a person; saying Teller is not helping."""
 
+    reader: RequestReader
     name: ClassVar[str] = "requests"
 
     def run(self, state: TurnState) -> TurnState:
-        return state.traced(requests=read_requests(state.trace.message))
+        return state.traced(requests=self.reader.read(state.trace.message))
 
 
 FRUSTRATED = 0.5  # the intensity given to a calm-worded "that doesn't help"
@@ -170,8 +172,10 @@ class Assess(Stage):
     name: ClassVar[str] = "risk"
 
     def run(self, state: TurnState) -> TurnState:
-        scam_so_far = any(t.trace and t.trace.risk.scam for t in state.inputs.history)
-        risk = self.model.assess(state.trace.message, state.retrieval, scam_so_far)
+        history = state.inputs.history
+        scam_so_far = any(t.trace and t.trace.risk.scam for t in history)
+        earlier = history[-1].customer if history else ""
+        risk = self.model.assess(state.trace.message, state.retrieval, scam_so_far, earlier)
         return state.traced(risk=risk)
 
 

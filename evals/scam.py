@@ -16,7 +16,7 @@ SET = EVAL_DATA / "scam_messages.yaml"
 def run(settings: Settings) -> dict:
     items = yaml.safe_load(SET.read_text(encoding="utf-8"))
     retriever = build_retriever(settings)
-    detector = ScamSignals(min_vote=retriever.calibration.min_confidence)
+    detector = ScamSignals.shipped(min_vote=retriever.calibration.min_confidence)
     retrievals = retriever.retrieve_batch([i["text"] for i in items])
     flagged = [detector.assess(i["text"], r).scam for i, r in zip(items, retrievals, strict=True)]
     truth = [bool(i["scam"]) for i in items]

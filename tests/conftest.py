@@ -99,7 +99,7 @@ def make_assistant(
             screen=injection_screen,
             scope=scope_gate,
             emotion=emotion_model,
-            risk=ScamSignals(min_vote=retriever.calibration.min_confidence),
+            risk=ScamSignals.shipped(min_vote=retriever.calibration.min_confidence),
             llm=llm,
             store=store or Store(f"sqlite:///{tmp_path / 'teller.db'}", mask=redactor.mask),
         )

@@ -74,3 +74,40 @@ def test_a_scam_call_warns_again_on_the_follow_up(make_assistant):
     )
     assert first.scam_warning and follow_up.scam_warning
     assert "money_moved" in follow_up.trace.risk.signals
+
+
+MODEL_ONLY = [
+    ("", "someone from the tax office rang, I owe unpaid tax and must pay today or be arrested"),
+    ("", "my grandson texted from a new phone, he's in trouble and needs £900 for a solicitor"),
+    ("", "I was told to buy £500 of Apple gift cards and read out the numbers on the back"),
+]
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return ScamSignals.shipped(min_vote=0.3)
+
+
+@pytest.mark.parametrize(("earlier", "message"), MODEL_ONLY)
+def test_the_scam_model_reads_stories_the_rules_miss(shipped, earlier, message):
+    assert not ScamSignals().assess(message, NOTHING_ROUTED, earlier=earlier).scam
+    risk = shipped.assess(message, NOTHING_ROUTED, earlier=earlier)
+    assert risk.scam and risk.signals == ("scam_model",)
+
+
+@pytest.mark.parametrize("message", ORDINARY)
+def test_the_scam_model_leaves_ordinary_banking_alone(shipped, message):
+    assert not shipped.assess(message, NOTHING_ROUTED).scam
+
+
+def test_a_story_told_over_two_turns_is_read_together(shipped):
+    earlier = "a man rang saying he's from your fraud department and my account is compromised"
+    message = "he's given me a sort code for the new account"
+    assert not shipped.assess(message, NOTHING_ROUTED).scam
+    assert shipped.assess(message, NOTHING_ROUTED, earlier=earlier).signals == ("scam_model",)
+
+
+def test_stepping_back_after_a_warning_is_not_read_with_the_story(shipped):
+    earlier = "a man rang saying he's from your fraud department and my account is compromised"
+    message = "ok I hung up on him, thank you"
+    assert not shipped.assess(message, NOTHING_ROUTED, scam_so_far=True, earlier=earlier).scam

@@ -7,7 +7,7 @@ import pytest
 
 from bot.decide import OFF_TOPIC
 from bot.history import PastTurn, memory_of, topic_turn
-from bot.signals import read_requests
+from bot.signals import Requests, read_requests
 from bot.small_talk import closes_with_thanks, small_talk
 from bot.trace import DecisionRecord, RetrievalRecord, TurnTrace
 from bot.types import Action
@@ -102,3 +102,28 @@ def test_requests_no_bank_answers_do_not_count_towards_a_handover():
     )
     assert memory_of([off_topic, off_topic]).failures == 0
     assert memory_of([off_topic, missed]).failures == 1
+
+
+@pytest.fixture(scope="module")
+def reader():
+    from bot.signals import RequestReader
+
+    return RequestReader.load()
+
+
+@pytest.mark.parametrize(
+    ("text", "person", "dissatisfied"),
+    [
+        ("could somebody from your staff give me a ring tomorrow morning", True, False),
+        ("I'd much rather sort this out with an actual member of your team", True, False),
+        ("pls get me sum1 who works there", True, False),
+        ("you have completely missed the point of my question", False, True),
+        ("this is the same paragraph you sent me five minutes ago", False, True),
+        ("the cashier at your branch was very helpful yesterday", False, False),
+        ("how do I ring you from Spain?", False, False),
+        ("my card isn't helping me pay for anything abroad", False, False),
+    ],
+)
+def test_the_learned_models_read_what_the_rules_miss(reader, text, person, dissatisfied):
+    assert read_requests(text) == Requests()  # no rule fires: the models decide
+    assert reader.read(text) == Requests(person, dissatisfied)
