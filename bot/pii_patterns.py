@@ -86,6 +86,10 @@ TENS = {"twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "nin
 TEENS = {"ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
          "seventeen", "eighteen", "nineteen"}  # fmt: skip
 QUANTITIES = {"hundred", "thousand", "million", "grand", "k"}
+ONES_VALUE = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+              "nine": 9}  # fmt: skip
+PLURALS = {"zeros", "noughts", "ones", "twos", "threes", "fours", "fives", "sixes", "sevens",
+           "eights", "nines"}  # fmt: skip
 
 
 def digit_count(value: str) -> int:
@@ -94,17 +98,20 @@ def digit_count(value: str) -> int:
     tokens = re.findall(r"[a-z]+|\d+", value.lower())
     if QUANTITIES & set(tokens):
         return 0
-    count, repeat, after_tens = 0, 1, False
+    count, repeat, after_tens, said = 0, 1, False, 0
     for token in tokens:
         if token in ("double", "triple"):
             repeat = 2 if token == "double" else 3
             continue
-        if token.isdigit():
+        if token in PLURALS and said:
+            count += said - 1  # "four ones": the "four" was one digit, the ones are four
+        elif token.isdigit():
             count += len(token) + repeat - 1
         elif token in ONES:
             count += 0 if after_tens else repeat
         elif token in TEENS or token in TENS:
             count += 2
+        said = ONES_VALUE.get(token, 0)
         after_tens, repeat = token in TENS, 1
     return count
 
@@ -128,16 +135,18 @@ def read_aloud(least: int) -> Callable[[str], bool]:
 
 # --- building blocks ----------------------------------------------------------------
 
-SEPARATOR = r"[\s.\-\u2010-\u2015\u2212/]"  # what people put between groups of digits
+SEPARATOR = r"[\s.\-\u2010-\u2015\u2212/_]"  # what people put between groups of digits
 DIGIT_WORD = r"(?:zero|oh|nought|one|two|three|four|five|six|seven|eight|nine)"
 NUMBER_WORD = (
     r"(?:zero|oh|nought|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
     r"|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty"
     r"|fifty|sixty|seventy|eighty|ninety|hundred)"
 )
-SPOKEN = rf"(?:(?:double|triple)\s+)?(?:{NUMBER_WORD}|\d+)"
+# "four ones": the same digit four times
+DIGIT_PLURAL = r"(?:zeros|noughts|ones|twos|threes|fours|fives|sixes|sevens|eights|nines)"
+SPOKEN = rf"(?:(?:double|triple)\s+)?(?:{NUMBER_WORD}|{DIGIT_PLURAL}|\d+)"
 # Between numbers read aloud: pauses, dashes said as words, and the caller's fillers.
-SPOKEN_SEPARATOR = r"(?:[\s,\-]+(?:(?:dash|hyphen|um+|uh+|erm?|ah+|hmm)[\s,\-]+)*)"
+SPOKEN_SEPARATOR = r"(?:[\s,\-]+(?:(?:dash|hyphen|then|um+|uh+|erm?|ah+|hmm)[\s,\-]+)*)"
 NOT_A_QUANTITY = (
     r"(?!\s*(?:pounds?|quid|pence|p\b|percent|%|euros?|dollars?|am\b|pm\b|o'?clock|minutes?"
     r"|hours?|days?|weeks?|months?|years?|times|k\b|grand))"
@@ -326,6 +335,8 @@ ACCOUNT_AFTER_SORT_CODE = (
 CVV_AFTER_EXPIRY = (
     r"(?<![\d/])\d{1,2}\s*/\s*\d{2}(?![\d/])(?:\s*[,;|]\s*|\s+/\s+|\s+)(?P<v>\d{3,4})\b(?!\s*/)"
 )
+# "4111 1111 1111 1111 and 348": the three or four digits said straight after a card.
+CVV_AFTER_CARD = rf"{CARD_DIGITS}\s*(?:[,;&]|and|then)\s*(?P<v>\d{{3,4}})(?![\d/])"
 # Country, check digits, then groups of four (the last may be shorter), with or without
 # spaces: never the words after it.
 IBAN = r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,3})?\b"
@@ -471,6 +482,7 @@ RULES: tuple[Rule, ...] = (
     _rule("CREDIT_CARD", CARD_DIGITS, 0.5),
     _rule("CREDIT_CARD", SPOKEN_NUMBER, 0.55, check=read_aloud(13)),
     _rule("CARD_EXPIRY", _near(EXPIRY_WORDS, r"\d{1,2}\s*/\s*\d{2,4}", r"[^\d.?!\n]{0,15}?"), 0.6),
+    _rule("CARD_EXPIRY", _near(EXPIRY_WORDS, rf"{MONTH}\s+{YEAR}", r"[^\d.?!\n]{0,15}?"), 0.6),
     # Sort codes and account numbers, in context or by their shape.
     _rule("UK_SORT_CODE", SORT_CODE, 0.55),
     _rule("UK_SORT_CODE", _near(SORT_WORDS, rf"\d{{6}}\b|{spoken_run(3, 6)}"), 0.7),
@@ -529,6 +541,7 @@ RULES: tuple[Rule, ...] = (
     _rule("UK_ACCOUNT_NUMBER", _near(ACCOUNT_WORDS, heard_run(4, 10), TIGHT_GAP), 0.6),
     _rule("CVV", _near(CVV_WORDS, rf"(?<!\d)\d{{3,4}}(?!\d)|{spoken_run(2, 4)}"), 0.7),
     _rule("CVV", CVV_AFTER_EXPIRY, 0.6),
+    _rule("CVV", CVV_AFTER_CARD, 0.6),
     _rule("ONE_TIME_CODE", _near(OTP_WORDS, OTP_VALUE), 0.6),
     _rule("PASSWORD", PASSWORD, 0.7),
     _rule("PASSWORD", SPOKEN_PASSWORD, 0.5),

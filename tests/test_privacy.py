@@ -20,7 +20,12 @@ DEV_CORPUS = DEV / "pii_messages.jsonl"
 # Written to defeat a pattern-based masker, and by more writers: a few messages still
 # get through (names without any cue, foreign addresses, a phone typed with letter O's);
 # docs/privacy-and-security.md lists what and why.
-HARDER_CORPORA = {"pii_messages_2.jsonl": (300, 11), "pii_messages_3.jsonl": (250, 5)}
+HARDER_CORPORA = {
+    "pii_messages_2.jsonl": (300, 11),
+    "pii_messages_3.jsonl": (250, 5),
+    "pii_messages_4.jsonl": (260, 4),
+    "pii_messages_5.jsonl": (240, 9),
+}
 
 # What the review found stored raw, one case per kind, in the formats customers use.
 UK_CASES = [
@@ -43,6 +48,15 @@ UK_CASES = [
     ("IBAN GB33 BUKB 2020 1555 5555 55", "GB33 BUKB 2020 1555 5555 55"),
     ("um my pin is four eight two one", "four eight two one"),
     ("the card is four five five six double seven three one", "four five five six"),
+    ("the site wanted it as 4000_0566_5566_5556", "4000_0566_5566_5556"),
+    (
+        "its five four five four then five four five four then five four five four then five"
+        " four five four",
+        "five four five four then five four five four",
+    ),
+    ("four triple two then four twos then four twos then four twos", "four twos then four"),
+    ("and it expires september twenty eight", "september twenty eight"),
+    ("4111 1111 1111 1111, 482 is on the back", "482"),
 ]
 
 
