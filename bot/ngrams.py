@@ -56,8 +56,12 @@ class LinearTextModel:
 
     def probabilities(self, texts: list[str]) -> np.ndarray:
         """The probability of each (already normalised) text."""
-        logits = FEATURE_SPACE.transform(texts) @ self.weights + self.bias
-        return 1 / (1 + np.exp(-logits))
+        return self.probabilities_of(FEATURE_SPACE.transform(texts))
+
+    def probabilities_of(self, features) -> np.ndarray:
+        """The probability of each row of :data:`FEATURE_SPACE` features, for models that
+        share one transform of the same texts."""
+        return 1 / (1 + np.exp(-(features @ self.weights + self.bias)))
 
 
 def fit(texts: list[str], labels: list[bool], c: float) -> LinearTextModel:

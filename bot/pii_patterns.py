@@ -143,7 +143,7 @@ NUMBER_WORD = (
     r"|fifty|sixty|seventy|eighty|ninety|hundred)"
 )
 # "four ones": the same digit four times
-DIGIT_PLURAL = r"(?:zeros|noughts|ones|twos|threes|fours|fives|sixes|sevens|eights|nines)"
+DIGIT_PLURAL = "(?:" + "|".join(sorted(PLURALS)) + ")"
 SPOKEN = rf"(?:(?:double|triple)\s+)?(?:{NUMBER_WORD}|{DIGIT_PLURAL}|\d+)"
 # Between numbers read aloud: pauses, dashes said as words, and the caller's fillers.
 SPOKEN_SEPARATOR = r"(?:[\s,\-]+(?:(?:dash|hyphen|then|um+|uh+|erm?|ah+|hmm)[\s,\-]+)*)"

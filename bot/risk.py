@@ -41,7 +41,8 @@ SIGNALS = {
     "release_fee": r"\b(release|withdrawal|unlock\w*|clearance|processing)\s+fee\b.{0,60}"
     r"\b(withdraw|profits?|funds|money|winnings)\b|\bguarantee[sd]?\b.{0,25}\d+\s*%",
     "romance": r"\b(dating\s+(site|app)|met\s+(him|her|them|(a|this|an?\s+\w+)\s+(man|woman|guy|"
-    r"girl|lady|gentleman|someone|person))\s+online|online\s+(boyfriend|girlfriend|partner))\b.{0,150}\b(money|£|send|needs?|loan|lend)\b",
+    r"girl|lady|gentleman|someone|person))\s+online|online\s+(boyfriend|girlfriend|partner))\b"
+    r".{0,150}\b(money|£|send|needs?|loan|lend)\b",
     "new_number": r"\b(new\s+number|lost\s+(her|his|their)\s+phone|texting\s+from\s+a\s+"
     r"friend'?s)\b.{0,150}\b(send|money|pay|transfer|£|\d{3,})",
     "phishing_link": r"\b(clicked|tapped|opened|followed)\b.{0,25}\blink\b",
@@ -61,8 +62,8 @@ FOLLOW_UP_SIGNALS = {
     r"|\b(i'?ve|i\s+have)\s+(sent|paid|done|transferred|moved|put\s+in)\b.{0,25}(£|\d)"
     r"|\b(the\s+rest|the\s+remaining|the\s+other\s+half|the\s+balance)\b",
     "asks_to_go_ahead": r"\bshould\s+i\s+(do|send|pay|put|give|move|transfer|click|read|tell"
-    r"|install|buy|enter|let)\b|\b(is\s+it\s+ok|can\s+i|shall\s+i)\s+(to\s+)?(\w+\s+){0,2}(send|pay|give"
-    r"|move|transfer|read|tell|enter|put)\b",
+    r"|install|buy|enter|let)\b|\b(is\s+it\s+ok|can\s+i|shall\s+i)\s+(to\s+)?(\w+\s+){0,2}"
+    r"(send|pay|give|move|transfer|read|tell|enter|put)\b",
     "code_passed_on": r"\b(put|enter|read|give|tell|share|send|type)\w*\b.{0,25}\bcode\b",
     "pressure": r"\b(waiting|holding)\s+(on|for)\s+(the\s+)?(other\s+)?(line|phone|me)\b"
     r"|\bon\s+hold\b|\bstill\s+on\s+the\s+(line|phone)\b",

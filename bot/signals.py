@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.injection import normalise
-from bot.ngrams import LinearTextModel
+from bot.ngrams import FEATURE_SPACE, LinearTextModel
 
 MODELS = Path(__file__).parent / "models"
 
@@ -36,7 +36,8 @@ PERSON_PATTERNS = (
     r"\b(?:real|actual|live|human|proper)\s+(?:person|human|being|agent|advis[eo]r"
     r"|representative|operator)\b",
     # "put me through", "transfer me", "pass me to someone"
-    rf"\b(?:put|transfer|pass|hand)\s+me\b(?:\s+(?:through|over|on))?(?:\s+to\s+{QUALIFIER}{STAFF})?",
+    rf"\b(?:put|transfer|pass|hand)\s+me\b(?:\s+(?:through|over|on))?"
+    rf"(?:\s+to\s+{QUALIFIER}{STAFF})?",
     rf"\b(?:get|give|find)\s+me\s+{QUALIFIER}{STAFF}\b",
     rf"\b(?:a|an)\s+{STAFF}\s*,?\s*(?:please|now|pls|plz)\b",
     r"\b(?:escalate|refer)\s+(?:this|me|it)\b",
@@ -109,12 +110,14 @@ class RequestReader:
 
     def read(self, text: str) -> Requests:
         rules = read_requests(text)
-        normal = [normalise(text)]
+        if rules.person and rules.dissatisfied:
+            return rules
+        features = FEATURE_SPACE.transform([normalise(text)])  # one transform, two models
         person = rules.person or (
             not NOT_A_REQUEST.search(text)
-            and self.person.probabilities(normal)[0] >= self.person.threshold
+            and self.person.probabilities_of(features)[0] >= self.person.threshold
         )
         dissatisfied = rules.dissatisfied or (
-            self.not_helping.probabilities(normal)[0] >= self.not_helping.threshold
+            self.not_helping.probabilities_of(features)[0] >= self.not_helping.threshold
         )
         return Requests(person=bool(person), dissatisfied=bool(dissatisfied))

@@ -14,20 +14,19 @@ positive. Nothing under ``evals/`` is read.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from bot.injection import normalise
 from bot.ngrams import LinearTextModel, fit_calibrated, hold_out
+from knowledge import DATA_DIR
 from knowledge.exemplars import read_customer_messages, read_jsonl, read_labelled_csv
 
-DATA = Path(__file__).resolve().parent.parent / "knowledge" / "data"
-ACTS = DATA / "conversation_acts"
+ACTS = DATA_DIR / "conversation_acts"
 
 
 def everyday_questions() -> list[str]:
     """Banking77's training questions: none asks for a person, complains about the
     answers or tells of a scam in progress."""
-    return [e.text for e in read_labelled_csv(DATA / "banking77" / "train.csv")]
+    return [e.text for e in read_labelled_csv(DATA_DIR / "banking77" / "train.csv")]
 
 
 @dataclass(frozen=True)

@@ -143,9 +143,14 @@ STILL_OPEN = re.compile(
 )
 
 
+def words_of(text: str) -> list[str]:
+    """The message's words, lower case, with straight apostrophes."""
+    return TOKEN.findall(text.lower().replace(CURLY_APOSTROPHE, "'"))
+
+
 def small_talk(text: str) -> str | None:
     """``thanks``, ``goodbye`` or ``greeting`` when the message is nothing else."""
-    lowered = " " + " ".join(TOKEN.findall(text.lower().replace(CURLY_APOSTROPHE, "'"))) + " "
+    lowered = " " + " ".join(words_of(text)) + " "
     found = set()
     for label, phrases in PHRASES.items():
         for phrase in phrases:
@@ -165,7 +170,7 @@ def closes_with_thanks(text: str) -> bool:
     """A short message that closes the matter with thanks, with nothing left open: "ok
     I'll give it till Monday then, thanks", "got in!! thnx" (but not "thanks, but it
     still hasn't come")."""
-    words = TOKEN.findall(text.lower().replace(CURLY_APOSTROPHE, "'"))
+    words = words_of(text)
     return (
         len(words) <= CLOSING_MAX_WORDS
         and any(word in THANKING for word in words)
