@@ -55,6 +55,7 @@ class Memory:
 
     failures: int = 0  # consecutive banking turns that ended in decline or clarify
     angry_turns: int = 0  # consecutive angry turns, before this one
+    handed_over: bool = False  # a colleague already has the conversation
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,10 @@ def decide(
     customer quotes a fraudster's "ignore the warnings" (then a prompt injection is
     declined); a request for a person is honoured at once, as is a customer saying the
     answers do not help. A request that is not a banking matter is declined politely,
-    however often: only banking questions left unanswered hand over."""
+    however often: only banking questions left unanswered hand over. Once a colleague
+    has the conversation, only a scam or the customer asking for a person or saying
+    Teller is not helping hands over again: the rest is answered (the handoff stage
+    reminds the customer who has it)."""
     if injection and not risk.scam:
         return Decision(Action.DECLINE, PROMPT_INJECTION, (), "out_of_scope")
     top = retrieval.top
@@ -105,11 +109,11 @@ def decide(
         return Decision(
             Action.ESCALATE, "customer says Teller is not helping", (), None, "repeated_failure"
         )
-    if confident and top.intent in HANDOVER_TOPICS:
+    if confident and top.intent in HANDOVER_TOPICS and not memory.handed_over:
         return Decision(
             Action.ESCALATE, "high-risk topic", (top.entry,), top.intent, "high_risk_topic"
         )
-    angry = emotion.label == "angry"
+    angry = emotion.label == "angry" and not memory.handed_over
     if angry and (
         memory.angry_turns + 1 >= policy.angry_streak or emotion.intensity >= policy.angry_intensity
     ):
@@ -124,7 +128,7 @@ def decide(
     if not confident:
         if retrieval.off_topic:
             return Decision(Action.DECLINE, OFF_TOPIC, (), "out_of_scope")
-        if memory.failures + 1 >= policy.max_failures:
+        if memory.failures + 1 >= policy.max_failures and not memory.handed_over:
             return Decision(
                 Action.ESCALATE, "repeated failure to help", (), "out_of_scope", "repeated_failure"
             )

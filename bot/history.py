@@ -28,7 +28,8 @@ class PastTurn:
 
 def memory_of(history: Sequence[PastTurn]) -> Memory:
     """Unhelped banking turns and angry turns in a row, up to now (a request that was
-    not a banking matter ends the run of unhelped turns)."""
+    not a banking matter ends the run of unhelped turns), and whether a colleague
+    already has the conversation."""
     failures = angry = 0
     for turn in reversed(history):
         if turn.action not in ("decline", "clarify") or turn.reason == OFF_TOPIC:
@@ -38,7 +39,8 @@ def memory_of(history: Sequence[PastTurn]) -> Memory:
         if turn.emotion != "angry":
             break
         angry += 1
-    return Memory(failures=failures, angry_turns=angry)
+    handed_over = reference_in_force(history) is not None
+    return Memory(failures=failures, angry_turns=angry, handed_over=handed_over)
 
 
 def reference_in_force(history: Sequence[PastTurn]) -> str | None:

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import json
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -91,6 +93,7 @@ class Retriever:
         self.standalone_confidence = standalone_confidence
         self.follow_up_confidence = follow_up_confidence
         self._entry_vectors = _entry_vectors_by_intent(index)
+        self._recent = RecentVectors()
         self._entry_words = {
             entry.id: content_words(f"{entry.title} {entry.answer}") for entry in corpus.entries
         }
@@ -122,6 +125,7 @@ class Retriever:
             if not text:
                 results.append(Retrieval(text, (), True, 0.0))
                 continue
+            self._recent.put(text, vector)
             result = self._rank(text, vector)
             if (
                 history
@@ -154,7 +158,7 @@ class Retriever:
         """A follow-up ("and how long does that take?") inherits the topic of the
         previous customer turn: the query leans towards that turn's embedding. When
         even that stays unsure, the previous turn's confident topic leads."""
-        previous_vector = self.store.embedding_function.encode([history[-1]])[0]
+        previous_vector = self._vector(history[-1])
         blended = vector + self.follow_up_weight * previous_vector
         blended = blended / np.linalg.norm(blended)
         result = self._rank(text, blended, used_history=True)
@@ -201,8 +205,17 @@ class Retriever:
 
     def best_entry(self, intent: str, message: str) -> FaqEntry | None:
         """The entry of ``intent`` closest to ``message``, whatever the routing said."""
-        vector = self.store.embedding_function.encode([message])[0]
-        return self._closest_entry(intent, vector, message)
+        return self._closest_entry(intent, self._vector(message), message)
+
+    def _vector(self, text: str) -> np.ndarray:
+        """The embedding of ``text``, from the recent queries when it was just asked
+        (a follow-up's topic turn usually was), else encoded now."""
+        text = text.strip()
+        vector = self._recent.get(text)
+        if vector is None:
+            vector = self.store.embedding_function.encode([text or " "])[0]
+            self._recent.put(text, vector)
+        return vector
 
     def _closest_entry(self, intent: str, vector: np.ndarray, text: str) -> FaqEntry | None:
         """The intent's FAQ entry most similar to the query (intents may have several).
@@ -219,6 +232,30 @@ class Retriever:
             for entry_id, similarity in zip(ids, matrix @ vector, strict=True)
         ]
         return self.corpus.by_id[ids[int(np.argmax(scores))]]
+
+
+class RecentVectors:
+    """The embeddings of the last ``size`` queries, least recently used dropped first;
+    safe to share between the threads serving turns."""
+
+    def __init__(self, size: int = 1024):
+        self.size = size
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, text: str) -> np.ndarray | None:
+        with self._lock:
+            vector = self._vectors.get(text)
+            if vector is not None:
+                self._vectors.move_to_end(text)
+            return vector
+
+    def put(self, text: str, vector: np.ndarray) -> None:
+        with self._lock:
+            self._vectors[text] = vector
+            self._vectors.move_to_end(text)
+            if len(self._vectors) > self.size:
+                self._vectors.popitem(last=False)
 
 
 SHARED_WORD_WEIGHT = 0.05

@@ -137,3 +137,21 @@ def test_a_scam_report_quoting_a_fraudster_is_helped_not_refused():
     assert d.action is Action.ESCALATE and d.escalate_reason == "scam_in_progress"
     declined = decide(retrieval(no_match=True), CALM, Risk(), Memory(), POLICY, injection=True)
     assert declined.action is Action.DECLINE and declined.reason == PROMPT_INJECTION
+
+
+def test_once_a_colleague_has_it_only_scams_and_requests_hand_over_again():
+    """One conversation, one handover: a later bereavement question, an angry turn or
+    an unanswered one is answered (or declined), while a scam, a new request for a
+    person or "that doesn't help" still hands over."""
+    taken = Memory(failures=1, angry_turns=1, handed_over=True)
+    furious = Emotion("angry", 0.9, 0.95)
+    later = decide(retrieval(("bereavement", 0.9)), furious, Risk(), taken, POLICY)
+    assert later.action is Action.ANSWER and later.intent == "bereavement"
+    assert later.verbatim
+    unanswered = decide(retrieval(no_match=True), CALM, Risk(), taken, POLICY)
+    assert unanswered.action is Action.DECLINE
+    scam = decide(retrieval(("savings", 0.9)), CALM, Risk(scam=True, score=0.9), taken, POLICY)
+    assert scam.escalate_reason == "scam_in_progress"
+    for requests in (PERSON, UNHELPED):
+        again = decide(retrieval(("savings", 0.9)), CALM, Risk(), taken, POLICY, requests)
+        assert again.action is Action.ESCALATE

@@ -1,6 +1,9 @@
 """Routing with the shipped encoder and the full index: the product's real retriever."""
 
+import numpy as np
 import pytest
+
+from knowledge.retriever import RecentVectors
 
 pytestmark = pytest.mark.slow
 
@@ -72,6 +75,37 @@ def test_follow_up_routes_with_the_conversation(retriever):
     assert follow_up.used_history
     assert follow_up.top.intent in TIMING_ANSWERS
     assert alone.top.intent not in TIMING_ANSWERS
+
+
+def test_follow_up_reads_the_topic_turn_from_recent_queries(retriever, monkeypatch):
+    """The topic turn was just routed: its vector is reused, not encoded again, and the
+    follow-up routes exactly as when it is encoded afresh."""
+    topic = "I want to send money to my sister in Portugal"
+    fresh = retriever.retrieve("and is there a fee?", [topic])
+    retriever.retrieve(topic)
+    encoded: list[str] = []
+    encoder = retriever.store.embedding_function
+    encode = encoder.encode
+
+    def counting_encode(texts, **options):
+        encoded.extend(texts)
+        return encode(texts, **options)
+
+    monkeypatch.setattr(encoder, "encode", counting_encode)
+    again = retriever.retrieve("and is there a fee?", [topic])
+    assert encoded == ["and is there a fee?"]
+    assert again.top.entry.id == fresh.top.entry.id
+    assert again.top.score == pytest.approx(fresh.top.score, abs=1e-4)
+
+
+def test_recent_vectors_drop_the_least_recently_used():
+    recent = RecentVectors(size=2)
+    recent.put("a", np.zeros(2))
+    recent.put("b", np.ones(2))
+    assert recent.get("a") is not None  # "a" is now the most recent
+    recent.put("c", np.ones(2))
+    assert recent.get("b") is None
+    assert recent.get("a") is not None and recent.get("c") is not None
 
 
 def test_clear_new_topic_ignores_history(retriever):

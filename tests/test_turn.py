@@ -180,6 +180,17 @@ def test_after_a_handover_teller_keeps_helping_and_says_who_has_it(make):
     assert len(assistant.store.tickets()) == 1
 
 
+def test_a_bereavement_is_handed_over_once_and_its_questions_answered_after(make, corpus):
+    assistant = make()
+    first = assistant.turn("my husband died last month, what do I do with his account")
+    assert first.escalate and first.ticket
+    later = assistant.turn("since he died the letters keep coming", first.session_id)
+    assert later.intent == "bereavement" and not later.escalate
+    assert corpus.by_id[later.faq_ids[0]].answer in later.answer
+    assert later.ticket == first.ticket and "already has this conversation" in later.answer
+    assert len(assistant.store.tickets()) == 1
+
+
 def test_a_lost_card_gets_the_approved_text_without_a_ticket_until_asked(make, corpus):
     assistant = make(llm=ScriptedLLM.saying("1"))
     reply = assistant.turn("my card was stolen, what now")
