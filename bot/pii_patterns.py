@@ -68,8 +68,8 @@ WORD_NAMES = frozenset(
 
 
 def looks_like_an_address(value: str) -> bool:
-    """A house number, a street word or a house name in it."""
-    return bool(ADDRESS_MARK.search(value))
+    """A house number, a street word or a house name in it, and no card or account."""
+    return bool(ADDRESS_MARK.search(value)) and not NOT_AN_ADDRESS.search(value)
 
 
 def starts_with_a_given_name(value: str) -> bool:
@@ -85,7 +85,7 @@ ONES = {"zero", "oh", "o", "nought", "one", "two", "three", "four", "five", "six
 TENS = {"twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"}
 TEENS = {"ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
          "seventeen", "eighteen", "nineteen"}  # fmt: skip
-QUANTITIES = {"hundred", "thousand", "million", "grand", "k"}
+QUANTITIES = {"thousand", "million", "grand", "k"}
 ONES_VALUE = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
               "nine": 9}  # fmt: skip
 PLURALS = {"zeros", "noughts", "ones", "twos", "threes", "fours", "fives", "sixes", "sevens",
@@ -93,14 +93,14 @@ PLURALS = {"zeros", "noughts", "ones", "twos", "threes", "fours", "fives", "sixe
 
 
 def digit_count(value: str) -> int:
-    """How many digits a number read aloud (or typed, or mixed) stands for; 0 for an
-    amount ("two hundred and fifty")."""
+    """How many digits a number read aloud (or typed, or mixed) stands for ("nine
+    hundred" is three); 0 for an amount in thousands ("two thousand five hundred")."""
     tokens = re.findall(r"[a-z]+|\d+", value.lower())
     if QUANTITIES & set(tokens):
         return 0
     count, repeat, after_tens, said = 0, 1, False, 0
     for token in tokens:
-        if token in ("double", "triple"):
+        if token in ("double", "triple", "treble"):
             repeat = 2 if token == "double" else 3
             continue
         if token in PLURALS and said:
@@ -109,7 +109,7 @@ def digit_count(value: str) -> int:
             count += len(token) + repeat - 1
         elif token in ONES:
             count += 0 if after_tens else repeat
-        elif token in TEENS or token in TENS:
+        elif token in TEENS or token in TENS or token == "hundred":
             count += 2
         said = ONES_VALUE.get(token, 0)
         after_tens, repeat = token in TENS, 1
@@ -120,6 +120,24 @@ AMOUNT_OR_DATE = re.compile(
     r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+\.\d{1,2}"  # 1,250.00 and 99.50
     r"|\d{1,2}[.\-/]\d{1,2}[.\-/](?:\d{2}|\d{4})|\d{4}[.\-/]\d{1,2}[.\-/]\d{1,2}"  # dates
 )
+
+
+# A token of digits with letters typed for digits among them: "4O12", "9OO", "4l11".
+DIGITS_WITH_LETTERS = re.compile(
+    r"(?<![A-Za-z\d])(?=[0-9OoIl]*\d)(?=[0-9OoIl]*[OoIl])[0-9OoIl]{3,}(?![A-Za-z\d])"
+)
+AS_DIGITS = str.maketrans("OoIl", "0011")
+
+
+INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")  # zero-width, soft hyphen
+
+
+def as_typed_digits(text: str) -> str:
+    """``text`` with each letter O, I or l among digits read as the digit it stands for,
+    and invisible characters as spaces; the same length, so what is found in it is found
+    at the same place in ``text``."""
+    text = INVISIBLE.sub(" ", text)
+    return DIGITS_WITH_LETTERS.sub(lambda m: m.group().translate(AS_DIGITS), text)
 
 
 def not_an_amount_or_date(value: str) -> bool:
@@ -144,7 +162,7 @@ NUMBER_WORD = (
 )
 # "four ones": the same digit four times
 DIGIT_PLURAL = "(?:" + "|".join(sorted(PLURALS)) + ")"
-SPOKEN = rf"(?:(?:double|triple)\s+)?(?:{NUMBER_WORD}|{DIGIT_PLURAL}|\d+)"
+SPOKEN = rf"(?:(?:double|triple|treble)\s+)?(?:{NUMBER_WORD}|{DIGIT_PLURAL}|\d+)"
 # Between numbers read aloud: pauses, dashes said as words, and the caller's fillers.
 SPOKEN_SEPARATOR = r"(?:[\s,\-]+(?:(?:dash|hyphen|then|um+|uh+|erm?|ah+|hmm)[\s,\-]+)*)"
 NOT_A_QUANTITY = (
@@ -153,7 +171,7 @@ NOT_A_QUANTITY = (
 )
 
 
-HEARD = rf"(?:(?:double|triple)\s+)?(?:{NUMBER_WORD}|\d+|to|too|for|won|ate|fore)"
+HEARD = rf"(?:(?:double|triple|treble)\s+)?(?:{NUMBER_WORD}|\d+|to|too|for|won|ate|fore)"
 
 
 def heard_run(least: int, most: int) -> str:
@@ -173,7 +191,7 @@ LETTER_WORD = (
     r"|zulu)"
 )
 LETTER_NAME = (  # as a recogniser writes a letter said aloud
-    r"(?:eh|bee|be|see|sea|cee|dee|ee|ef|gee|aitch|haitch|jay|kay|el|em|en|pee|cue|queue|ar"
+    r"(?:eh|ay|bee|be|see|sea|cee|dee|ee|ef|gee|aitch|haitch|jay|kay|el|ell|em|en|pee|cue|queue|ar"
     r"|are|ess|tee|tea|vee|ex|why|zed|double[\s-]?(?:you|u))"
 )
 LETTER = rf"(?:\b[a-z]\b|{LETTER_WORD}|{LETTER_NAME})"
@@ -268,8 +286,14 @@ HOUSE_NAME = (
     r"(?:Cottage|House|Farm|Lodge|Barn|Manor|Villa|Bungalow|Hall|Rectory|Mill|Forge|Granary"
     r"|Stables|Byre|Chapel|Schoolhouse|Vicarage|Grange|Croft)"
 )
+# ... those that name a home even in lower case ("house", "hall", "mill" need not).
+HOUSE_NAME_WORD = (
+    r"(?:cottage|farmhouse|farm|lodge|barn|manor|villa|bungalow|rectory|forge|granary"
+    r"|stables|byre|schoolhouse|vicarage|grange)"
+)
 SPOKEN_STREET = (  # street words clear enough to trust in lower case after a number
-    r"(?:road|street|avenue|lane|close|drive|grove|court|place|crescent|terrace|gardens"
+    r"(?:rd|st|ave|cres|gdns|terr|ln|dr|sq"
+    r"|road|street|avenue|lane|close|drive|grove|court|place|crescent|terrace|gardens"
     r"|square|mews|park|rise|vale|hill|way|row|walk|view|side|bank|gate|fields|meadows?"
     r"|green|parade|quay|wharf|croft|paddocks?|ridge|heights|chase|mount)"
 )
@@ -277,7 +301,7 @@ UNIT = (
     r"(?:flat|apartment|apt|unit|room|suite|caravan|plot|pitch|berth|mooring|lodge"
     rf"|house\s+(?:number|no\.?))\s+(?:\d{{1,4}}[a-z]?|{NUMBER_WORD})"
 )
-HOUSE_NUMBER = rf"(?:\d{{1,4}}[a-z]?|{NUMBER_WORD}(?:[\s-]{NUMBER_WORD})?)"
+HOUSE_NUMBER = rf"(?:\d{{1,4}}[a-z]?|{NUMBER_WORD}(?:[\s-]{NUMBER_WORD})?(?:\s[a-z](?=\s))?)"
 HOUSE = rf"(?:{UNIT}(?:,?\s+{HOUSE_NUMBER})?|{HOUSE_NUMBER})"
 FILLER = r"(?:the|on|in|a|an|my|of|to|for|and|at|by|with|this|that|was|is|are|be|it|i|we|you)"
 
@@ -320,7 +344,7 @@ POSTCODE_WORDS = r"\bpost\s*code\b|\bpostal\s+code\b|\bpc\b"
 
 # --- values -------------------------------------------------------------------------
 
-CARD_DIGITS = rf"(?<![\d])(?:\d{SEPARATOR}{{0,3}}){{12,18}}\d(?!\d)"
+CARD_DIGITS = rf"(?<![\d])(?:\d(?:{SEPARATOR}|,){{0,3}}){{12,18}}\d(?!\d)"
 # Six or more digits in groups: an identifier unless an amount, a date or a time.
 DIGIT_RUN = (
     rf"(?<![\w£$€.,:/\-])(?:\d(?:[\s.\-\u2010-\u2015]{{0,3}})){{5,}}\d(?![\w,:/%]|\.\d)"
@@ -360,21 +384,31 @@ DATE_THEN_BIRTH_WORDS = (
     r"|d\.o\.b\.?|birthday)"
 )
 # Any letters inward: a customer's typo ("S10 2TM") is still their postcode.
-POSTCODE = r"\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR)[\s\-]*\d[A-Z]{2}\b"
-SPOKEN_POSTCODE = (  # "b s one four d j", "delta hotel one three lima tango"
-    rf"\b{LETTER}(?:\s{LETTER})?\s{NUMBER_WORD}(?:\s(?:{LETTER}|{NUMBER_WORD}))?"
-    rf"\s{DIGIT_WORD}\s(?:{LETTER}\s{LETTER}|double\s{LETTER})\b"
+POSTCODE = r"\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR)[\s\-]*\d{1,2}[A-Z]{2}\b|\bBFPO\s*\d{1,4}\b"
+POSTCODE_NUMBER = rf"(?:{NUMBER_WORD}|\d{{1,2}})"
+SPOKEN_POSTCODE = (  # "b s one four d j", "delta hotel one three, lima tango", "l s 6 2 a b"
+    rf"\b{LETTER}(?:\s{LETTER})?[\s,]+{POSTCODE_NUMBER}(?:\s(?:{LETTER}|{POSTCODE_NUMBER}))?"
+    rf"[\s,]+(?:{DIGIT_WORD}|\d)\s(?:{LETTER}\s{LETTER}|double\s{LETTER})\b"
 )
+# Streets named in one word: "Kingsway", "Parkside", "Eastgate".
+ONE_WORD_STREET = r"[A-Z][a-z]+(?:way|gate|side|fields?|wood|dale|croft|hurst|mead|leigh)"
 TYPED_ADDRESS = (
     rf"\b(?i:{HOUSE}),?\s+(?:(?:The|[A-Z][a-z'\-]+)\s+){{1,3}}(?i:{STREET})\b"
+    rf"|\b\d{{1,4}}[a-z]?,?\s+{ONE_WORD_STREET}\b"
     rf"|\b\d{{1,4}}[a-z]?,?\s+The\s+{CAPITALISED}"
     rf"|\b(?:{CAPITALISED}\s){{1,2}}{HOUSE_NAME}\b"
     rf"|(?<![a-z]\s)\b(?:{CAPITALISED}\s){{1,2}}{STREET_ALONE}\b"
 )
-SPOKEN_ADDRESS = rf"\b{HOUSE},?\s+(?:(?!{FILLER}\b)[a-z'\-]+\s+){{1,3}}{SPOKEN_STREET}\b"
+STREET_WORDS = rf"(?:the\s+|(?!{FILLER}\b)[a-z'\-]+\s+)(?:(?!{FILLER}\b)[a-z'\-]+\s+){{0,2}}"
+SPOKEN_ADDRESS = rf"\b{HOUSE},?\s+{STREET_WORDS}{SPOKEN_STREET}\b"
+# A house's name in lower case, and the street it is on: "rose cottage church road".
+SPOKEN_HOUSE_NAME = (
+    rf"\b(?!{FILLER}\b|our\b|his\b|her\b)[a-z'\-]{{3,}}\s{HOUSE_NAME_WORD}\b"
+    rf"(?:,?\s+(?:off\s+|on\s+)?(?!{FILLER}\b)[a-z'\-]+\s+{SPOKEN_STREET}\b)?"
+)
 # Where an address is about to be given, and the words that end it.
 ADDRESS_CUE = (
-    r"\b(?:live[sd]?\s+(?:at|on)|living\s+(?:at|on)|(?:it'?s|house\s+is)\s+on|(?:home\s+|postal\s+|new\s+|old\s+)?address(?:\s+is"
+    r"\b(?:live[sd]?\s+(?:at|on)|living\s+(?:at|on)|stay(?:ing)?\s+at|(?:it'?s|house\s+is)\s+on|(?:home\s+|postal\s+|new\s+|old\s+)?address(?:\s+is"
     r"|\s*:|\s+now\s+is|\s+should\s+be)|first\s+line(?:\s+of\s+(?:my|the)\s+address)?\s+is"
     r"|(?:send|post|deliver)\s+(?:it|them|the\s+\w+"
     r"|my\s+\w+(?:\s+\w+)?)\s+to|(?:sent|posted|delivered|moved|moving)\s+to|i'?m\s+at"
@@ -385,7 +419,7 @@ ADDRESS_END = (
     r"|since|from|until|instead|which|who|when|if|or|not|no|it'?s|its|there|then)"
 )
 ADDRESS_WORD = rf"(?!{ADDRESS_END}\b)[\w'\-.]+"
-ADDRESS_RUN = rf"(?:{ADDRESS_WORD}(?:,\s*|\s+)){{0,6}}?{ADDRESS_WORD}"
+ADDRESS_RUN = rf"(?:{ADDRESS_WORD}(?:\s*,\s*|\s+)){{0,6}}?{ADDRESS_WORD}"
 ADDRESS_STOP = rf"(?=\s*(?:[.;!?\n(]|$)|,?\s+{ADDRESS_END}\b|,?\s+{POSTCODE})"
 ADDRESS_AFTER_CUE = rf"{ADDRESS_CUE}\s+(?P<v>{ADDRESS_RUN}){ADDRESS_STOP}"
 # A house's name, wherever it is said to be one.
@@ -398,6 +432,28 @@ ADDRESS_BEFORE_POSTCODE = (
     rf"\b(?P<v>(?:{HOUSE}|the)(?:,?\s+{ADDRESS_WORD}){{1,5}}?)"
     rf"(?=,?\s+(?:{POSTCODE}|{SPOKEN_POSTCODE}))"
 )
+# A place's name right before its postcode: "Badgers Rest, RG9 4JP", "Kirkton of Glenisla PH11 8QP".
+NAMED_BEFORE_POSTCODE = (
+    rf"\b(?P<v>{CAPITALISED}(?:,?\s+(?:(?:of|upon|on|le|by|in|under|the)\s+)?{CAPITALISED}){{0,4}})"
+    rf"(?=,?\s+(?i:{POSTCODE}))"
+)
+# A postcode given in two halves: "BS7 then 9HX", "EH6 and then 7BQ".
+SPLIT_POSTCODE = (
+    r"\b[A-Z]{1,2}\d[A-Z\d]?(?:[\s,]+(?:and|then|sorry|er+m?|um+|the\s+rest\s+is)){1,3}"
+    r"[\s,]+\d[A-Z]{2}\b"
+)
+# Streets abroad: "3 Rue des Lilas", "14 Rua das Flores", "Hauptstraße 12".
+FOREIGN_STREET = (
+    r"\b\d{1,4}[a-z]?,?\s+(?:rue|rua|calle|carrer|via|viale|avenida|avenue|av\.|piazza|plaza"
+    r"|pra[cç]a|largo|strada|ulica|ul\.|heol|ffordd|stryd|l[oô]n|rhodfa)\s+(?:[\w'\-]+\s+){0,3}[\w'\-]+"
+    r"|\b[\w\-]+(?:stra(?:ss|ß)e|str\.|weg|gasse|laan|straat|gade|gatan|vej)\s+\d{1,4}[a-z]?\b"
+)
+# "address line 1: Woodside", "first line: Ty Gwyn".
+ADDRESS_LINE = (
+    r"\b(?:address\s+line\s+\w+|(?:first|second|third)\s+line(?:\s+of\s+(?:my|the)\s+address)?)"
+    r"\s*:\s*(?P<v>[^\n,.;]+)"
+)
+NOT_AN_ADDRESS = re.compile(r"\b(?:card|account|ending)\b", re.I)
 ADDRESS_MARK = re.compile(rf"\d|\b(?:{NUMBER_WORD}|{STREET}|{HOUSE_NAME})\b", re.I)
 PO_BOX = r"\bp\.?\s?o\.?\s+box\s+\d{1,6}\b"
 NAME_INTRODUCED = (
@@ -411,7 +467,8 @@ NAME_INTRODUCED = (
     r"|\bname\s+on\s+(?:the\s+)?(?:card|account)(?:\s+(?:is|says|reads))?:?"
     r"|\baccount\s+(?:holder|name)(?:\s+is)?"
     r"|\b(?:payee|beneficiary|recipient)(?:\s+name)?(?:\s+is)?|\bin\s+the\s+name\s+of"
-    rf"|\b(?:mr|mrs|ms|miss|dr|mx|sir|dame|prof)\.?)\s*:?\s+(?P<v>{ANY_NAME})"
+    r"|\bcard\s?holder(?:'s\s+name)?(?:\s+is)?"
+    rf"|\b(?:mr|mrs|ms|miss|dr|mx|sir|dame|prof)\.?)\s*(?::\s*|\s+)(?P<v>{ANY_NAME})"
 )
 NAME_SELF = (
     r"(?i:\bthis\s+is|\bi'?m|\bi\s+am|\bsigned|\bshe'?s|\bhe'?s|\bit'?s)"
@@ -436,7 +493,7 @@ INITIAL_AND_SURNAME = rf"(?<![\w.])(?:{INITIALS})(?P<v>{CAPITALISED})\b"
 SPOKEN_NAME = (
     r"\b(?:(?:my|his|her|their|the)\s+(?:sur|first\s+|last\s+|maiden\s+)?name(?:'s|\s+is)"
     r"|name\s+on\s+the\s+card\s+is|(?:sur|first\s+|last\s+)name|(?:she'?s|he'?s|is)\s+called"
-    r"|named|mister|missus|doctor)"
+    r"|named|mister|missus|doctor|mrs?\.?|ms\.?|dr\.?)"
     rf"\s+(?P<v>{NAME_WORD}(?:\s+{NAME_WORD}){{0,2}})"
 )
 SPOKEN_CALLER = (
@@ -449,7 +506,7 @@ GIVEN_AND_SURNAME_LOWER = rf"(?<![\w'])[a-z]+(?:\s+{NAME_WORD}){{0,2}}"
 WORD_NAME_AND_SURNAME = (  # mid-sentence only: "Grant Thornton" yes, "Will Smith" at the start no
     rf"(?:(?<=[a-z,;:(]\s)|(?<=\())[A-Z][a-z]+\s{CAPITALISED}"
 )
-EMAIL = r"\b[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+\b"
+EMAIL = r"\b[\w.+\-]+\s?@\s?[\w\-]+(?:\s?\.\s?[\w\-]+)*\s?\.\s?[a-z]{2,6}\b"
 SPOKEN_EMAIL = (
     r"\b[a-z0-9_\-]+(?:\s+(?:dot|underscore)\s+[a-z0-9_\-]+)*"
     r"\s+at\s+[a-z0-9\-]+(?:\s+dot\s+[a-z]{2,6})+\b"
@@ -463,7 +520,16 @@ OTP_VALUE = (
     r"|(?<![\dA-Za-z])\d{4,8}(?![\dA-Za-z])"
     rf"|{spoken_run(2, 8)}"
 )
-PASSWORD = rf"(?:{PASSWORD_WORDS}){TIGHT_GAP}[\"'(\[]?(?P<v>{NOT_A_SECRET}{SECRET_TOKEN})"
+# The code, then what it is: "G-418822 is your code".
+OTP_BEFORE_WORDS = (
+    r"(?<![\w-])(?P<v>(?:[A-Z]-?)?\d{4,8})\s+is\s+your\s+(?:[\w-]+\s+){0,3}"
+    r"(?:code|passcode|otp|password|pin)\b"
+)
+# A full name, then its date of birth: "Teodora Marinescu, born ...".
+NAME_BEFORE_BIRTH = rf"(?P<v>{FULL_NAME}),?\s+(?i:born|dob|d\.o\.b|date\s+of\s+birth)\b"
+CARD_WORDS = r"\b(?:card(?:\s+(?:number|no\.?|num))?|long\s+number)\b"
+ASIDE = r"(?:\s*\([^)]{0,30}\))?"  # "Password (case sensitive!!): ..."
+PASSWORD = rf"(?:{PASSWORD_WORDS}){ASIDE}{TIGHT_GAP}[\"'(\[]?(?P<v>{NOT_A_SECRET}{SECRET_TOKEN})"
 SPOKEN_PASSWORD = (  # the words after "... is": "liverpool two thousand and five"
     rf"(?:{PASSWORD_WORDS})(?:[^.?!\n]{{0,40}}?)(?:'s|\s+is|\s+was|:)\s+"
     rf"(?P<v>{NOT_A_SECRET}(?:[^\s,.;!?]+\s+){{0,6}}[^\s,.;!?]+)"
@@ -481,6 +547,7 @@ RULES: tuple[Rule, ...] = (
     _rule("CREDIT_CARD", CARD_DIGITS, 0.9, check=luhn),
     _rule("CREDIT_CARD", CARD_DIGITS, 0.5),
     _rule("CREDIT_CARD", SPOKEN_NUMBER, 0.55, check=read_aloud(13)),
+    _rule("CREDIT_CARD", _near(CARD_WORDS, heard_run(12, 24), TIGHT_GAP), 0.55),
     _rule("CARD_EXPIRY", _near(EXPIRY_WORDS, r"\d{1,2}\s*/\s*\d{2,4}", r"[^\d.?!\n]{0,15}?"), 0.6),
     _rule("CARD_EXPIRY", _near(EXPIRY_WORDS, rf"{MONTH}\s+{YEAR}", r"[^\d.?!\n]{0,15}?"), 0.6),
     # Sort codes and account numbers, in context or by their shape.
@@ -507,16 +574,22 @@ RULES: tuple[Rule, ...] = (
     # Postcodes and addresses.
     _rule("UK_POSTCODE", POSTCODE, 0.6),
     _rule("UK_POSTCODE", SPOKEN_POSTCODE, 0.5),
+    _rule("UK_POSTCODE", SPLIT_POSTCODE, 0.5, context=POSTCODE_WORDS),
     _rule(
         "UK_POSTCODE", _near(POSTCODE_WORDS, rf"(?:{SPELLED}){{4,8}}", r"[^\d.?!\n]{0,20}?"), 0.6
     ),
     _rule("ADDRESS", TYPED_ADDRESS, 0.6, flags=0),
     _rule("ADDRESS", SPOKEN_ADDRESS, 0.45),
+    _rule("ADDRESS", SPOKEN_HOUSE_NAME, 0.45),
     _rule("ADDRESS", rf"\b{UNIT}\b", 0.45),
     _rule("ADDRESS", PO_BOX, 0.6),
     _rule("ADDRESS", ADDRESS_AFTER_CUE, 0.5, check=looks_like_an_address),
     _rule("ADDRESS", ADDRESS_BEFORE_POSTCODE, 0.5),
     _rule("ADDRESS", HOUSE_CALLED, 0.5),
+    _rule("ADDRESS", NAMED_BEFORE_POSTCODE, 0.45, flags=0),
+    _rule("ADDRESS", FOREIGN_STREET, 0.45),
+    _rule("ADDRESS", ADDRESS_LINE, 0.6),
+    _rule("ADDRESS", _near(r"\bhouse\s+(?:number|no\.?)", r"\d{1,4}[a-z]?\b"), 0.5),
     # Names: introduced, self-named, payees, sign-offs, initials, known given names.
     _rule("PERSON", NAME_INTRODUCED, 0.7, flags=0),
     _rule("PERSON", NAME_SELF, 0.55, flags=0),
@@ -525,6 +598,7 @@ RULES: tuple[Rule, ...] = (
     _rule("PERSON", NAME_DASH_SIGN_OFF, 0.5, flags=0),
     _rule("PERSON", INITIAL_AND_SURNAME, 0.5, flags=0),
     _rule("PERSON", SPOKEN_NAME, 0.6),
+    _rule("PERSON", NAME_BEFORE_BIRTH, 0.55, flags=0),
     _rule("PERSON", SPOKEN_CALLER, 0.6),
     _rule("PERSON", GIVEN_AND_SURNAME, 0.5, check=starts_with_a_given_name, flags=0),
     _rule("PERSON", GIVEN_AND_SURNAME_LOWER, 0.4, check=starts_with_a_given_name, flags=0),
@@ -543,6 +617,7 @@ RULES: tuple[Rule, ...] = (
     _rule("CVV", CVV_AFTER_EXPIRY, 0.6),
     _rule("CVV", CVV_AFTER_CARD, 0.6),
     _rule("ONE_TIME_CODE", _near(OTP_WORDS, OTP_VALUE), 0.6),
+    _rule("ONE_TIME_CODE", OTP_BEFORE_WORDS, 0.6),
     _rule("PASSWORD", PASSWORD, 0.7),
     _rule("PASSWORD", SPOKEN_PASSWORD, 0.5),
     _rule("PIN", SHORT_NUMBER.format(rf"\d{{4}}|{spoken_run(2, 4)}"), 0.5, context=PIN_WORDS),

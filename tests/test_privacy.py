@@ -21,10 +21,12 @@ DEV_CORPUS = DEV / "pii_messages.jsonl"
 # get through (names without any cue, foreign addresses, a phone typed with letter O's);
 # docs/privacy-and-security.md lists what and why.
 HARDER_CORPORA = {
-    "pii_messages_2.jsonl": (300, 11),
-    "pii_messages_3.jsonl": (250, 5),
-    "pii_messages_4.jsonl": (260, 4),
-    "pii_messages_5.jsonl": (240, 9),
+    "pii_messages_2.jsonl": (300, 5),
+    "pii_messages_3.jsonl": (250, 3),
+    "pii_messages_4.jsonl": (260, 3),
+    "pii_messages_5.jsonl": (240, 2),
+    "pii_messages_6.jsonl": (260, 0),
+    "pii_messages_7.jsonl": (240, 2),
 }
 
 # What the review found stored raw, one case per kind, in the formats customers use.
@@ -57,6 +59,35 @@ UK_CASES = [
     ("four triple two then four twos then four twos then four twos", "four twos then four"),
     ("and it expires september twenty eight", "september twenty eight"),
     ("4111 1111 1111 1111, 482 is on the back", "482"),
+    # Forms a fresh writer found after the rules above were written.
+    ("my card number is 4O12 888O 1234 5O67 can you block it", "4O12 888O 1234 5O67"),
+    ("card 4929\u200b1234\u200b5678\u200b9012 was taken", "4929\u200b1234"),
+    ("it's 4929,1234,5678,9012", "4929,1234,5678,9012"),
+    ("four nine two nine treble one two three four five six seven eight nine", "treble one"),
+    ("my address is BFPO 57 while I'm posted abroad", "BFPO 57"),
+    ("i moved to 88a kingsway , manchster M14 5XY", "88a kingsway"),
+    ("Please update it to 14 Kingsway, Leeds", "14 Kingsway"),
+    ("um it's rose cottage church road there's no number", "rose cottage church road"),
+    ("the new one is three the paddocks wokingham", "three the paddocks"),
+    ("we're at lower barn off mill road it's a farm track", "lower barn off mill road"),
+    ("my house is sixty two a oakfield road", "sixty two a oakfield road"),
+    ("24 victoria rd is the old address", "24 victoria rd"),
+    ("Badgers Rest, RG9 4JP - there's no house number", "Badgers Rest"),
+    ("forward my post to 3 Rue des Lilas, 69003 Lyon", "3 Rue des Lilas"),
+    ("the postcode is el ess six, two ay bee", "el ess six, two ay bee"),
+    ("postcode l s 6 2 a b", "l s 6 2 a b"),
+    ("ell seventeen eight ex double you thats liverpool", "ell seventeen eight ex double you"),
+    ("It is 4l11 l111 1lll 1111 I think, the print is worn", "4l11 l111 1lll 1111"),
+    ("CARD:4111111111111111 NAME:TOMASZ WIERZBICKI - pls update", "TOMASZ WIERZBICKI"),
+    ("It says cardholder P ASHWORTH on the letter", "P ASHWORTH"),
+    ("postcode is BS7 then 9HX, house is 12", "BS7 then 9HX"),
+    ("first line: Ty Gwyn, second line: 4 Heol y Coed", "4 Heol y Coed"),
+    ("i'm the carer for mr dobson and he's worried", "dobson"),
+    ("Send the statement to m_okonkwo87 @ example . com", "m_okonkwo87 @ example . com"),
+    ("Verification text said: G-418822 is your code", "G-418822"),
+    ("Password (case sensitive!!): mYdOgIsCaLlEdRuFuS", "mYdOgIsCaLlEdRuFuS"),
+    ("If it helps for ID: Teodora Marinescu, born 4/5/1990", "Teodora Marinescu"),
+    ("card number is for two for two for two for two for two for two", "for two for two"),
 ]
 
 
