@@ -9,6 +9,7 @@ kept once, serves every later turn on it (:mod:`bot.prefix_cache`)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
@@ -44,13 +45,17 @@ def selection_prompt(
 ) -> str:
     """The numbered sentences; the earlier exchange when this message may lean on it
     (written as that turn's prompt ended, so its kept state serves this one too); the
-    numbers of the sentences already said; and the message."""
+    numbers of the sentences already said that the earlier exchange does not show (each
+    is a dozen tokens more to evaluate; the grammar forbids them all the same); and the
+    message."""
     lines = ["Approved sentences:"]
     lines += [f"{number}. {sentence}" for number, sentence in enumerate(sentences, 1)]
+    shown: set[int] = set()
     if earlier:
         lines.append(f"\nCustomer: {earlier.message}\nNumbers: {earlier.numbers}".rstrip())
-    if said:
-        lines.append(f"\nAlready said: {', '.join(str(n) for n in sorted(said))}")
+        shown = {int(number) for number in re.findall(r"\d+", earlier.numbers)}
+    if unshown := sorted(set(said) - shown):
+        lines.append(f"\nAlready said: {', '.join(str(n) for n in unshown)}")
     lines.append(f"\nCustomer: {message}\nNumbers:")
     return "\n".join(lines)
 
