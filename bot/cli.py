@@ -291,15 +291,21 @@ def train_emotion_bank(seed: Annotated[int, typer.Option(help="Random seed.")] =
 
 
 @train_app.command("injection")
-def train_injection(seed: Annotated[int, typer.Option(help="Random seed.")] = 13) -> None:
+def train_injection(
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 13,
+    out: Annotated[
+        Path | None, typer.Option(help="Where to write it (default: next to the code).")
+    ] = None,
+) -> None:
     """Train the prompt-injection screen and write it next to the code (seconds)."""
     from bot.injection import MODEL
     from bot.injection_training import train
 
     trained = train(seed=seed)
-    trained.screen.save(MODEL)
+    target = out or MODEL
+    trained.screen.model.save(target)
     report = {
-        "model": str(MODEL),
+        "model": str(target),
         "threshold": round(trained.screen.threshold, 4),
         "dev_recall": trained.dev_recall,
         "dev_bank_false_positives": trained.dev_bank_false_positives,
