@@ -3,6 +3,10 @@
     recording -> Listener (decode, VAD, Whisper, cues) -> Assistant.stream (the text turn)
               -> TTS sentence by sentence, as the reply's sentences are released
 
+:meth:`VoiceAssistant.stream` hands each sentence's audio over as soon as it is
+synthesised (the page plays it while the rest is written); :meth:`VoiceAssistant.turn`
+waits for the whole reply.
+
 Nothing heard, or heard too unsure, is not guessed at: the customer is asked to say it
 again (and the turn is recorded). Timings cover every stage, and ``first_audio`` is the
 time from the end of the customer's recording to the first sentence of reply audio.
@@ -11,8 +15,10 @@ time from the end of the customer's recording to the first sentence of reply aud
 from __future__ import annotations
 
 import threading
+from collections.abc import Generator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
@@ -64,12 +70,31 @@ class VoiceReply:
         return data
 
 
+Ending = TypeVar("Ending")
+Speech = Generator[np.ndarray, None, "VoiceReply"]  # each sentence's audio, then the reply
+
+
+def spoken_whole(speech: Generator[np.ndarray, None, Ending]) -> Ending:
+    """Run a voice turn that yields its audio sentence by sentence through to its end;
+    what it returns."""
+    while True:
+        try:
+            next(speech)
+        except StopIteration as done:
+            return done.value
+
+
 class VoiceAssistant:
     def __init__(self, assistant: Assistant, listener: Listener, voice: Voice, hearing: Hearing):
         self.assistant = assistant
         self.listener = listener
         self.voice = voice
         self.hearing = hearing
+
+    @property
+    def sample_rate(self) -> int:
+        """The rate of the reply audio."""
+        return self.voice.sample_rate
 
     def learn(self) -> None:
         """Have a remembering voice say, ahead of time, what spoken replies start with."""
@@ -81,29 +106,35 @@ class VoiceAssistant:
             self.voice.stopping.set()
 
     def turn(self, recording: bytes | Path, session_id: str | None = None) -> VoiceReply:
+        """The whole voice turn, its reply audio complete."""
+        return spoken_whole(self.stream(recording, session_id))
+
+    def stream(self, recording: bytes | Path, session_id: str | None = None) -> Speech:
+        """The voice turn, yielding each sentence's audio as soon as it is synthesised;
+        returns the whole :class:`VoiceReply`."""
         watch = Stopwatch()
         try:
             with self.assistant.compute:
                 heard = self.listener.listen(recording)
         except AudioError as error:
             reply = self.assistant.ask_again(session_id, str(error), rejected=True)
-            return self._spoken(reply, None, watch)
+            return (yield from self._spoken(reply, None, watch))
         timings = dict(heard.timings_ms)
         if not heard.usable(self.hearing.min_logprob, self.hearing.max_no_speech):
             reply = self.assistant.ask_again(session_id, NOT_CAUGHT, transcript=heard)
-            return self._spoken(reply, heard, watch, timings)
-        return self._answer(heard, session_id, watch, timings)
+            return (yield from self._spoken(reply, heard, watch, timings))
+        return (yield from self._answer(heard, session_id, watch, timings))
 
     def _answer(
         self, heard: Transcript, session_id: str | None, watch: Stopwatch, timings: dict
-    ) -> VoiceReply:
+    ) -> Speech:
         """Stream the text turn and speak each piece as it is released: every piece is
         one or more whole sentences."""
         speech = ReplyAudio(self.voice, self.assistant.compute, watch, timings)
         for event in self.assistant.stream(heard.text, session_id, heard):
             if isinstance(event, Token):
                 timings.setdefault("first_token", watch.since_start())
-                speech.say(event.text)
+                yield from speech.say(event.text)
             else:
                 reply = event
         timings["retrieval"] = reply.latency_ms.get("retrieval", 0.0)
@@ -111,10 +142,10 @@ class VoiceAssistant:
 
     def _spoken(
         self, reply: Reply, heard: Transcript | None, watch: Stopwatch, timings: dict | None = None
-    ) -> VoiceReply:
+    ) -> Speech:
         timings = dict(timings or {})
         speech = ReplyAudio(self.voice, self.assistant.compute, watch, timings)
-        speech.say(reply.answer)
+        yield from speech.say(reply.answer)
         return self._done(reply, heard, speech, watch, timings)
 
     def _done(
@@ -137,11 +168,14 @@ class ReplyAudio:
         self.voice, self.compute, self.watch, self.timings = voice, compute, watch, timings
         self.pieces: list[np.ndarray] = []
 
-    def say(self, text: str) -> None:
+    def say(self, text: str) -> Generator[np.ndarray, None, None]:
+        """Synthesise ``text`` sentence by sentence, yielding each sentence's audio."""
         for sentence in split_sentences(text):
             with self.compute:
-                self.pieces.append(self.voice.synthesize(sentence))
+                piece = self.voice.synthesize(sentence)
+            self.pieces.append(piece)
             self.timings.setdefault("first_audio", self.watch.since_start())
+            yield piece
 
     def audio(self) -> np.ndarray:
         if not self.pieces:

@@ -96,6 +96,17 @@ def test_text_conversation_shows_a_citation_and_survives_reload(page, server):
     page.locator("#teller-chat").get_by_text("How do I freeze my card?").wait_for()
 
 
+NOTE_WHEN_AUDIO_AND_TRANSCRIPT_APPEAR = """() => {
+    window.tellerSeen = {};
+    const note = (name) => { if (!(name in window.tellerSeen)) window.tellerSeen[name] = performance.now(); };
+    setInterval(() => {
+        if (document.querySelector('#teller-reply-audio audio[src]')) note('audio');
+        const heard = document.querySelector('#teller-transcript textarea');
+        if (heard && heard.value) note('transcript');
+    }, 10);
+}"""
+
+
 def test_voice_turn_by_file_upload(page, server, tmp_path):
     question = tmp_path / "question.wav"
     spoken = Caller().say("I have lost my card and need to cancel it.", Line("piper"))
@@ -105,6 +116,7 @@ def test_voice_turn_by_file_upload(page, server, tmp_path):
     page.locator("#teller-recording").get_by_role("button", name="Upload file").click()
     page.locator("#teller-recording input[type=file]").set_input_files(str(question))
     page.locator("#teller-recording audio[data-testid]").wait_for(state="attached")
+    page.evaluate(NOTE_WHEN_AUDIO_AND_TRANSCRIPT_APPEAR)
     page.locator("#teller-ask").click()
     transcript = page.locator("#teller-transcript textarea")
     page.wait_for_function(
@@ -115,6 +127,10 @@ def test_voice_turn_by_file_upload(page, server, tmp_path):
     player.wait_for(state="attached")
     assert player.get_attribute("src").startswith(("blob:", "http"))
     assert page.locator("#teller-voice-answer").inner_text().strip()
+    # The reply's audio is streamed: its first sentence was playing before the turn
+    # ended (the transcript and the text come with the turn's end).
+    seen = page.evaluate("window.tellerSeen")
+    assert seen["audio"] < seen["transcript"], seen
     # Barge-in: the customer starts a new recording; the reply stops playing.
     page.locator("#teller-recording").get_by_role("button", name="Clear").click()
     page.locator("#teller-recording").get_by_role("button", name="Upload file").click()

@@ -18,6 +18,7 @@ from bot.events import Token
 from bot.reply import Reply
 from bot.sessions import SessionRefused
 from ui.services import BusyError, Services
+from voice.audio import wav_bytes
 
 STAGES = ("decode", "vad", "asr", "first_token", "first_audio", "total")
 
@@ -105,22 +106,26 @@ def customer_app(services: Services) -> gr.Blocks:
         yield messages, "", session.token, status_markdown(reply), sources_html(services, reply)
 
     def talk(recording: str | None, messages: list, token: str | None):
+        """A voice turn: each sentence's audio plays as soon as it is ready, then the
+        conversation, the transcript and the timings are shown."""
         session, notice = current_session(services, token, "voice")
         if notice:
             messages = [{"role": "assistant", "content": notice}]
         if not recording:
-            return (
-                messages,
-                "",
-                "Please record or upload your question first.",
-                None,
-                [],
-                session.token,
-            )
+            ask_first = "Please record or upload your question first."
+            yield messages, "", ask_first, None, [], session.token
+            return
+        speech = services.talk_streaming(Path(recording), session)
         try:
-            turn, path = services.talk(Path(recording), session)
+            while True:
+                piece = next(speech)
+                audio = wav_bytes(piece, services.voice.sample_rate)
+                yield gr.skip(), gr.skip(), gr.skip(), audio, gr.skip(), session.token
+        except StopIteration as done:
+            turn = done.value[0]
         except BusyError as error:
-            return messages, "", str(error), None, [], session.token
+            yield messages, "", str(error), None, [], session.token
+            return
         reply = turn.reply
         heard = turn.transcript.text if turn.transcript else ""
         messages = [
@@ -130,7 +135,7 @@ def customer_app(services: Services) -> gr.Blocks:
         ]
         timings = [[stage, turn.timings_ms[stage]] for stage in STAGES if stage in turn.timings_ms]
         answer = f"{reply.answer}\n\n{status_markdown(reply)}"
-        return messages, heard, answer, str(path), timings, session.token
+        yield messages, heard, answer, gr.skip(), timings, session.token
 
     def new_conversation():
         return [], services.session(None).token, "", ""
@@ -164,8 +169,13 @@ def customer_app(services: Services) -> gr.Blocks:
             ask = gr.Button("Send recording", variant="primary", elem_id="teller-ask")
             heard = gr.Textbox(label="We heard", interactive=False, elem_id="teller-transcript")
             answer = gr.Markdown(elem_id="teller-voice-answer")
-            spoken = gr.Audio(
-                label="Teller says", autoplay=True, interactive=False, elem_id="teller-reply-audio"
+            spoken = gr.Audio(  # streamed: each sentence plays as soon as it is spoken
+                label="Teller says",
+                autoplay=True,
+                interactive=False,
+                streaming=True,
+                sources=["microphone"],  # (Gradio streams only such audio components)
+                elem_id="teller-reply-audio",
             )
             timings = gr.Dataframe(headers=["stage", "ms"], label="Timings", interactive=False)
         new = gr.Button("New conversation", elem_id="teller-new")
