@@ -79,10 +79,17 @@ SCAM_TOPICS = frozenset({"scam", "report_fraud", "compromised_card", "bank_conta
 
 
 def scam_examples() -> Examples:
+    """Single messages, and two-message exchanges read together as the risk step reads
+    them (the earlier message, then the follow-up): a follow-up that sounds like a scam
+    ("she says it's definitely left her account") is one only in a scam's context."""
     written = read_jsonl(ACTS / "scam_messages.jsonl")
+    pairs = read_jsonl(ACTS / "scam_pairs.jsonl")
+    together = [(f"{r['earlier']} {r['text']}", r) for r in pairs]
     return examples(
-        [r["text"] for r in written if r["scam"]],
-        [r["text"] for r in written if not r["scam"]],
+        [r["text"] for r in written if r["scam"]] + [text for text, r in together if r["scam"]],
+        [r["text"] for r in written if not r["scam"]]
+        + [text for text, r in together if not r["scam"]]
+        + [r["text"] for r in pairs if not r["scam"]],
         [m.text for m in read_customer_messages() if m.intent not in SCAM_TOPICS]
         + everyday_questions(),
     )

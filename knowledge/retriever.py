@@ -109,7 +109,7 @@ class Retriever:
         ``history`` holds earlier customer turns, oldest first. A message that reads
         as a follow-up (short, leaning on "it", "that", "and ...") or that routes with
         less than ``standalone_confidence`` on its own is routed together with the
-        previous turn.
+        previous turn, unless it routes at least as surely on its own.
         """
         return self.retrieve_batch([message], [history])[0]
 
@@ -137,10 +137,20 @@ class Retriever:
                 )
             ):
                 with_history = self._rank_with_history(text, vector, history)
-                if with_history is not None:
+                if with_history is not None and not self._holds_its_own(result, with_history):
                     result = replace(with_history, standalone=result)
             results.append(result)
         return results
+
+    def _holds_its_own(self, alone: Retrieval, with_history: Retrieval) -> bool:
+        """A message that routes on its own surely enough, and at least as surely as with
+        the conversation, keeps its own topic: "what about an ISA?" after a question on
+        savings rates is about ISAs."""
+        return (
+            not alone.no_match
+            and not with_history.no_match
+            and alone.hits[0].score >= max(self.follow_up_confidence, with_history.hits[0].score)
+        )
 
     def _about_the_conversation(self, result: Retrieval) -> bool:
         """Thanks, greetings, goodbyes and asking for a person are about the conversation,

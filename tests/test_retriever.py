@@ -77,6 +77,13 @@ def test_follow_up_routes_with_the_conversation(retriever):
     assert alone.top.intent not in TIMING_ANSWERS
 
 
+def test_a_new_topic_opened_like_a_follow_up_keeps_its_own_topic(retriever):
+    """ "And what about ...?" reads like a follow-up, but names a topic of its own."""
+    history = ["What interest do you pay on your easy-access saver?"]
+    result = retriever.retrieve("and what about an ISA?", history)
+    assert result.top.intent == "isa" and not result.used_history
+
+
 def test_follow_up_reads_the_topic_turn_from_recent_queries(retriever, monkeypatch):
     """The topic turn was just routed: its vector is reused, not encoded again, and the
     follow-up routes exactly as when it is encoded afresh."""

@@ -98,7 +98,9 @@ def test_text_conversation_shows_a_citation_and_survives_reload(page, server):
 
 NOTE_WHEN_AUDIO_AND_TRANSCRIPT_APPEAR = """() => {
     window.tellerSeen = {};
-    const note = (name) => { if (!(name in window.tellerSeen)) window.tellerSeen[name] = performance.now(); };
+    const note = (name) => {
+        if (!(name in window.tellerSeen)) window.tellerSeen[name] = performance.now();
+    };
     setInterval(() => {
         if (document.querySelector('#teller-reply-audio audio[src]')) note('audio');
         const heard = document.querySelector('#teller-transcript textarea');
