@@ -172,7 +172,7 @@ class Redactor:
         self.mask = lru_cache(maxsize=cache_size)(self._mask)
 
     def spans(self, text: str) -> list[Span]:
-        """Where ``text`` holds personal data (read with a typed O among digits as 0)."""
+        """Where ``text`` holds personal data (read with letters typed for digits as digits)."""
         found = self.analyzer.analyze(
             as_typed_digits(text), language="en", score_threshold=MIN_SCORE
         )
