@@ -14,7 +14,7 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from itertools import takewhile
 
@@ -92,15 +92,21 @@ class Assistant:
         self.stages = self.build_stages()
         self.stopping = threading.Event()  # set: :meth:`warm` stops at the next entry
 
-    def warm(self) -> int:
-        """Show the LLM every entry's sentences once, so that it keeps their state and a
-        customer's turn evaluates only the customer's words. Run in the background at
-        start; customers' turns go first. Returns how many entries were shown."""
+    def warm(self, entry_ids: Iterable[str] | None = None) -> int:
+        """Show the LLM every entry's sentences once (or those of ``entry_ids``), so that
+        it keeps their state and a customer's turn evaluates only the customer's words.
+        Run in the background at start; customers' turns go first. Returns how many
+        entries were shown."""
         if self.writer is None:
             return 0
+        entries = (
+            self.corpus.by_id.values()
+            if entry_ids is None
+            else [self.corpus.by_id[entry_id] for entry_id in entry_ids]
+        )
         return self.writer.warm(
             approved_sentences([entry.answer])
-            for entry in takewhile(lambda _: not self.stopping.is_set(), self.corpus.by_id.values())
+            for entry in takewhile(lambda _: not self.stopping.is_set(), entries)
         )
 
     def build_stages(self) -> list[Stage]:

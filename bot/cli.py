@@ -113,6 +113,21 @@ def prepare() -> None:
     typer.echo(f"Teller is prepared in {config.home}.")
 
 
+@app.command()
+def warm() -> None:
+    """Show the configured LLM every approved entry once, so that its prompt cache holds
+    them (run once after llama-server starts; `teller serve` warms the embedded model
+    itself)."""
+    from bot.factory import build_assistant
+
+    config = settings()
+    if config.llm == "extractive":
+        raise fail("The extractive backend has no LLM to warm.")
+    assistant = build_assistant(config)
+    shown = assistant.warm()
+    typer.echo(f"The LLM has been shown {shown} of {len(assistant.corpus.by_id)} entries.")
+
+
 def read_message(message: str) -> str | bytes:
     """The message argument, or standard input's raw bytes when it is ``-``."""
     return sys.stdin.buffer.read() if message == "-" else message

@@ -31,9 +31,13 @@ class TopologyError(RuntimeError):
 
 @contextmanager
 def llama_server(
-    model: Path, slots: int, log: Path, threads: int = 2, context_per_slot: int = 4096
+    model: Path, slots: int, log: Path, threads: int = 2, context_per_slot: int = 16384
 ) -> Iterator[str]:
-    """llama.cpp's server on a free loopback port; yields its OpenAI-compatible base URL."""
+    """llama.cpp's server on a free loopback port; yields its OpenAI-compatible base URL.
+
+    Its host-RAM prompt cache keeps a slot's prompt when the slot is idle at a new task,
+    up to the context's size in tokens: with slots chosen in turn (prompt similarity
+    off) every prompt is kept, and 2 x 16,384 tokens hold every approved entry's."""
     if not LLAMA_SERVER.is_file():
         raise TopologyError(f"llama-server is not built at {LLAMA_SERVER}; run `make setup`")
     port = free_port()
@@ -41,7 +45,8 @@ def llama_server(
         str(LLAMA_SERVER), "--model", str(model), "--alias", MODEL_ALIAS,
         "--host", "127.0.0.1", "--port", str(port), "--threads", str(threads),
         "--parallel", str(slots), "--ctx-size", str(slots * context_per_slot),
-        "--cont-batching", "--cache-ram", "1024", "--no-webui", "--metrics",
+        "--cont-batching", "--cache-ram", "1024", "--slot-prompt-similarity", "0",
+        "--no-webui", "--metrics",
     ]  # fmt: skip
     with log.open("w") as output:
         process = subprocess.Popen(command, stdout=output, stderr=output)

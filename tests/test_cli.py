@@ -138,3 +138,8 @@ def test_purge_keeps_the_audit_and_drops_the_words(tmp_path):
     assert exported["turns"][0]["audit"]["intent"] == "card_arrival"
     refused = run("purge", "--older-than", "-1", TELLER_DATABASE_URL=database)
     assert refused.returncode == 2 and b"0 or more" in refused.stderr
+
+
+def test_warm_says_the_extractive_backend_has_no_llm():
+    result = run("warm")
+    assert result.returncode == 2 and b"no LLM to warm" in result.stderr
