@@ -24,7 +24,7 @@ from knowledge.exemplars import read_customer_messages, read_jsonl, read_labelle
 DATA = Path(__file__).resolve().parent.parent / "knowledge" / "data"
 INJECTION = DATA / "injection"
 # Written benign messages that are a bank customer's (where false positives count).
-BANK_NOTES = frozenset({"plain", "trigger_words", "scam_report", "multilingual"})
+BANK_NOTES = frozenset({"plain", "trigger_words", "scam_report", "multilingual", "pasted"})
 
 
 @dataclass(frozen=True)
