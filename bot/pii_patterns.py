@@ -20,6 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.injection import INVISIBLE  # zero-width and other invisible characters
+
 # Common given names of people living in the UK, none of them an everyday word.
 GIVEN_NAMES = frozenset(
     (Path(__file__).parent / "data" / "given_names.txt").read_text(encoding="utf-8").split()
@@ -127,9 +129,6 @@ DIGITS_WITH_LETTERS = re.compile(
     r"(?<![A-Za-z\d])(?=[0-9OoIl]*\d)(?=[0-9OoIl]*[OoIl])[0-9OoIl]{3,}(?![A-Za-z\d])"
 )
 AS_DIGITS = str.maketrans("OoIl", "0011")
-
-
-INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")  # zero-width, soft hyphen
 
 
 def as_typed_digits(text: str) -> str:
