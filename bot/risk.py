@@ -78,16 +78,29 @@ STEPPED_BACK = re.compile(
     r"|not\s+going\s+to|turned\s+(it|the\s+\w+)\s+off|thank\w*)\b",
     re.I,
 )
+# Topics where a scam may already be the matter in hand; any other answered topic is a
+# banking matter the conversation is on.
+FRAUD_TOPICS = frozenset(
+    {"scam", "report_fraud", "bank_contact_policy", "compromised_card", "human_agent"}
+)
+NOT_A_TOPIC = frozenset({"out_of_scope", "greeting", "thanks", "goodbye"})
+SHORT_FOLLOW_UP_WORDS = 16
 COMPILED = {name: re.compile(pattern, re.I | re.S) for name, pattern in SIGNALS.items()}
 FOLLOW_UPS = {name: re.compile(p, re.I | re.S) for name, p in FOLLOW_UP_SIGNALS.items()}
 
 
 class RiskModel(Protocol):
     def assess(
-        self, text: str, retrieval: Retrieval, scam_so_far: bool = False, earlier: str = ""
+        self,
+        text: str,
+        retrieval: Retrieval,
+        scam_so_far: bool = False,
+        earlier: str = "",
+        topic: str | None = None,
     ) -> Risk:
         """``scam_so_far``: an earlier turn of this conversation raised a scam warning;
-        ``earlier``: the customer's previous message, which may hold the story."""
+        ``earlier``: the customer's previous message, which may hold the story;
+        ``topic``: the intent the previous turn was answered on, if any."""
         ...
 
 
@@ -101,7 +114,9 @@ class ScamSignals:
     ("thank you, I nearly did!") raises no new alarm unless it names a signal itself;
     once a scam has come up, a follow-up that moves money, passes on a code or answers
     the fraudster's pressure ("I've done £400 already", "should I put the code in?") is
-    one."""
+    one. A short message in a conversation on another banking matter ("she says it's
+    definitely left her account", after a transfer question) is read as part of that
+    matter: its routing vote alone, taken on a few words, raises no alarm."""
 
     def __init__(self, min_vote: float = 0.3, model: LinearTextModel | None = None):
         self.min_vote = min_vote
@@ -113,7 +128,12 @@ class ScamSignals:
         return cls(min_vote, LinearTextModel.load(MODEL))
 
     def assess(
-        self, text: str, retrieval: Retrieval, scam_so_far: bool = False, earlier: str = ""
+        self,
+        text: str,
+        retrieval: Retrieval,
+        scam_so_far: bool = False,
+        earlier: str = "",
+        topic: str | None = None,
     ) -> Risk:
         signals = [name for name, pattern in COMPILED.items() if pattern.search(text)]
         # A customer stepping back after a warning ("I hung up, thank you") is not read
@@ -125,7 +145,8 @@ class ScamSignals:
             signals += [name for name, pattern in FOLLOW_UPS.items() if pattern.search(text)]
         own = retrieval.standalone or retrieval
         vote = max((hit.score for hit in own.hits if hit.intent == "scam"), default=0.0)
-        if vote >= self.min_vote:
+        on_another_matter = not scam_so_far and continues_a_banking_topic(text, topic)
+        if vote >= self.min_vote and not on_another_matter:
             signals.append("scam_intent")
         score = max(vote, min(1.0, 0.45 * len(signals)))
         return Risk(scam=bool(signals), score=round(score, 3), signals=tuple(signals))
@@ -137,3 +158,10 @@ class ScamSignals:
             return False
         texts = [normalise(text)] + ([normalise(f"{earlier} {text}")] if earlier else [])
         return bool(self.model.probabilities(texts).max() >= self.model.threshold)
+
+
+def continues_a_banking_topic(text: str, topic: str | None) -> bool:
+    """A short message right after a turn answered on a banking matter that is not
+    about fraud."""
+    banking = topic is not None and topic not in FRAUD_TOPICS | NOT_A_TOPIC
+    return banking and len(text.split()) <= SHORT_FOLLOW_UP_WORDS

@@ -174,8 +174,14 @@ class Assess(Stage):
     def run(self, state: TurnState) -> TurnState:
         history = state.inputs.history
         scam_so_far = any(t.trace and t.trace.risk.scam for t in history)
-        earlier = history[-1].customer if history else ""
-        risk = self.model.assess(state.trace.message, state.retrieval, scam_so_far, earlier)
+        earlier = history[-1] if history else None
+        risk = self.model.assess(
+            state.trace.message,
+            state.retrieval,
+            scam_so_far,
+            earlier.customer if earlier else "",
+            earlier.intent if earlier else None,
+        )
         return state.traced(risk=risk)
 
 

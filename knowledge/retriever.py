@@ -109,7 +109,8 @@ class Retriever:
         ``history`` holds earlier customer turns, oldest first. A message that reads
         as a follow-up (short, leaning on "it", "that", "and ...") or that routes with
         less than ``standalone_confidence`` on its own is routed together with the
-        previous turn, unless it routes at least as surely on its own.
+        previous turn, unless it routes at least as surely on its own or the customer
+        says they are changing the subject.
         """
         return self.retrieve_batch([message], [history])[0]
 
@@ -130,6 +131,7 @@ class Retriever:
             if (
                 history
                 and not self._about_the_conversation(result)
+                and not changes_the_subject(text)
                 and (
                     looks_like_follow_up(text)
                     or result.no_match
@@ -288,6 +290,20 @@ def looks_like_follow_up(text: str) -> bool:
     if len(text.split()) > FOLLOW_UP_MAX_WORDS:
         return False
     return bool(FOLLOW_UP_OPENERS.match(text) or ANAPHORA.search(text))
+
+
+NEW_SUBJECT = re.compile(
+    r"\b(unrelated|(different|another|separate|random)\s+(question|subject|topic|matter)"
+    r"|change\s+(of\s+)?(the\s+)?subject|off[- ]topic|by\s+the\s+way|btw|speaking\s+of"
+    r"|on\s+another\s+note|while\s+i\s+(have|'?ve\s+got)\s+you)\b",
+    re.I,
+)
+
+
+def changes_the_subject(text: str) -> bool:
+    """The customer says this is a new matter ("totally unrelated, but ...", "speaking of
+    Christmas, ..."), and does not lean on the last one with "it" or "that"."""
+    return bool(NEW_SUBJECT.search(text)) and not looks_like_follow_up(text)
 
 
 def _entry_vectors_by_intent(index: FaqIndex) -> dict[str, tuple[list[str], np.ndarray]]:

@@ -84,6 +84,21 @@ def test_a_new_topic_opened_like_a_follow_up_keeps_its_own_topic(retriever):
     assert result.top.intent == "isa" and not result.used_history
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        "completely unrelated, but have you got a good recipe for banana bread?",
+        "Speaking of holidays, which Greek island has the best beaches?",
+        "who do you reckon wins the cup final on saturday btw",
+    ],
+)
+def test_a_customer_changing_the_subject_is_read_on_their_own_words(retriever, message):
+    history = ["If I take money out of my fixed bond early, what happens?"]
+    result = retriever.retrieve(message, history)
+    assert not result.used_history
+    assert result.no_match and result.off_topic
+
+
 def test_follow_up_reads_the_topic_turn_from_recent_queries(retriever, monkeypatch):
     """The topic turn was just routed: its vector is reused, not encoded again, and the
     follow-up routes exactly as when it is encoded afresh."""

@@ -111,3 +111,30 @@ def test_stepping_back_after_a_warning_is_not_read_with_the_story(shipped):
     earlier = "a man rang saying he's from your fraud department and my account is compromised"
     message = "ok I hung up on him, thank you"
     assert not shipped.assess(message, NOTHING_ROUTED, scam_so_far=True, earlier=earlier).scam
+
+
+ON_ANOTHER_MATTER = [
+    ("transfer_not_received_by_recipient", "she says it's definitely left her account"),
+    ("declined_transfer", "i've done it three times now and he's stood here waiting for it"),
+    (
+        "balance_not_updated_after_cheque_or_cash_deposit",
+        "It was from my nan for my birthday, £150, paid in at the post office counter",
+    ),
+]
+
+
+@pytest.mark.parametrize(("topic", "message"), ON_ANOTHER_MATTER)
+def test_a_short_message_on_another_banking_matter_is_not_a_scam_by_its_vote(
+    retriever, topic, message
+):
+    routed = retriever.retrieve(message)
+    alone = ScamSignals().assess(message, routed)
+    assert alone.signals == ("scam_intent",)  # a few words, alone, lean towards the scam topic
+    assert not ScamSignals().assess(message, routed, topic=topic).scam
+    assert ScamSignals().assess(message, routed, topic="scam").scam
+    assert ScamSignals().assess(message, routed, scam_so_far=True, topic=topic).scam
+
+
+def test_a_named_signal_still_counts_on_another_matter():
+    message = "he says he's from the fraud team and I need a safe account"
+    assert ScamSignals().assess(message, NOTHING_ROUTED, topic="make_transfer").scam
