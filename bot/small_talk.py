@@ -166,11 +166,15 @@ def small_talk(text: str) -> str | None:
     return next((label for label in LABELS if label in found), None)
 
 
+# Words in quotation marks are mentioned, not said: 'how do you say "thank you" in Welsh'.
+QUOTED = re.compile(r'"[^"]*"|\u201c[^\u201d]*\u201d|\u2018[^\u2019]*\u2019')
+
+
 def closes_with_thanks(text: str) -> bool:
     """A short message that closes the matter with thanks, with nothing left open: "ok
     I'll give it till Monday then, thanks", "got in!! thnx" (but not "thanks, but it
-    still hasn't come")."""
-    words = words_of(text)
+    still hasn't come", nor thanks only quoted)."""
+    words = words_of(QUOTED.sub(" ", text))
     return (
         len(words) <= CLOSING_MAX_WORDS
         and any(word in THANKING for word in words)

@@ -39,6 +39,9 @@ def test_small_talk_is_recognised_only_when_it_is_all_the_message_says(text, lab
         ("thanks, but it still hasn't arrived", False),
         ("Thanks. Can you tell me the rate?", False),
         ("I'll wait till Monday then", False),
+        ('Translate "thank you very much" into Japanese please.', False),
+        ("put \u201cthanks for dinner\u201d on the card", False),
+        ('ok that\'s "sorted" then, thanks', True),
     ],
 )
 def test_a_thank_you_closes_the_matter_only_when_nothing_is_left_open(text, closes):
