@@ -16,20 +16,18 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Generator, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 from weakref import WeakValueDictionary
-
-import numpy as np
 
 from bot.assistant import Assistant, final_reply
 from bot.events import Token
 from bot.reply import Reply
 from bot.sessions import CustomerSession, Sessions, load_key
 from bot.settings import Settings
-from bot.voice_turn import VoiceAssistant, VoiceReply, spoken_whole
+from bot.voice_turn import Speech, VoiceAssistant, VoiceReply, spoken_whole
 from voice.audio import write_wav
 
 
@@ -107,17 +105,14 @@ class Services:
 
     def talk(self, recording: bytes | Path, session: CustomerSession) -> tuple[VoiceReply, Path]:
         """A voice turn; the spoken reply is written to a WAV file under ``replies_dir``."""
-        return spoken_whole(self.talk_streaming(recording, session))
-
-    def talk_streaming(
-        self, recording: bytes | Path, session: CustomerSession
-    ) -> Generator[np.ndarray, None, tuple[VoiceReply, Path]]:
-        """A voice turn, yielding each sentence's audio as it is ready; returns the turn
-        and the WAV file under ``replies_dir`` that holds its whole reply."""
-        with self._one_turn(session):
-            turn = yield from self.voice.stream(recording, session.conversation_id)
+        turn = spoken_whole(self.talk_streaming(recording, session))
         name = f"{uuid.uuid4().hex}.wav"
         return turn, write_wav(self.replies_dir / name, turn.audio, turn.sample_rate)
+
+    def talk_streaming(self, recording: bytes | Path, session: CustomerSession) -> Speech:
+        """A voice turn, yielding each sentence's audio as it is ready; returns the turn."""
+        with self._one_turn(session):
+            return (yield from self.voice.stream(recording, session.conversation_id))
 
     def reply_audio(self, name: str) -> Path | None:
         """A written reply by file name (nothing outside ``replies_dir``)."""

@@ -122,7 +122,7 @@ def customer_app(services: Services) -> gr.Blocks:
                 audio = wav_bytes(piece, services.voice.sample_rate)
                 yield gr.skip(), gr.skip(), gr.skip(), audio, gr.skip(), session.token
         except StopIteration as done:
-            turn = done.value[0]
+            turn = done.value
         except BusyError as error:
             yield messages, "", str(error), None, [], session.token
             return
