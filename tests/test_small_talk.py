@@ -19,6 +19,8 @@ from bot.types import Action
         ("ok thanks, I'll wait", "thanks"),
         ("Cheers!! x", "thanks"),
         ("ttyl", "goodbye"),
+        ("thank you dear bye bye", "goodbye"),
+        ("cheers love", "thanks"),
         ("that's all for now, bye", "goodbye"),
         ("alright?", "greeting"),
         ("good morning, anyone there?", "greeting"),
