@@ -15,11 +15,13 @@ from bot.ngrams import LinearTextModel
 from bot.types import Risk
 from knowledge.retriever import Retrieval
 
+# A sort code, postcode or discount code is no secret to ask for.
+NOT_A_SECRET = r"(?<!sort\s)(?<!post)(?<!post\s)(?<!zip\s)(?<!promo\s)(?<!discount\s)"
 SIGNALS = {
     "safe_account": r"\bsafe\s+account\b",
     "code_request": r"\b(one[- ]time|otp|security|verification|6[- ]digit)\s+(pass)?code\b.{0,40}"
     r"\b(asked|ask|wants?|read|give|tell|share)|\b(asked|ask|wants?)\b.{0,40}\b(pin|passcode|"
-    r"one[- ]time|otp|code)\b",
+    rf"one[- ]time|otp|{NOT_A_SECRET}code)\b",
     "remote_access": r"\b(anydesk|teamviewer|screen\s*shar\w*|remote\s+(access|desktop|control)"
     r"|quick\s*support)\b",
     "investment": r"\b(guaranteed\s+(return|profit)|double\s+your\s+money|crypto\s+invest\w*|"
@@ -116,7 +118,8 @@ class ScamSignals:
     the fraudster's pressure ("I've done £400 already", "should I put the code in?") is
     one. A short message in a conversation on another banking matter ("she says it's
     definitely left her account", after a transfer question) is read as part of that
-    matter: its routing vote alone, taken on a few words, raises no alarm."""
+    matter: only a signal it names outright raises an alarm, not its routing vote or the
+    learned model, which read a few words."""
 
     def __init__(self, min_vote: float = 0.3, model: LinearTextModel | None = None):
         self.min_vote = min_vote
@@ -139,17 +142,17 @@ class ScamSignals:
         # A customer stepping back after a warning ("I hung up, thank you") is not read
         # with the story that came before.
         stepped_back = scam_so_far and STEPPED_BACK.search(text)
-        if self.model_reads_a_scam(text, "" if stepped_back else earlier):
-            signals.append("scam_model")
         if scam_so_far:
             signals += [name for name, pattern in FOLLOW_UPS.items() if pattern.search(text)]
+        if not scam_so_far and continues_a_banking_topic(text, topic):
+            return risk_of(signals, 0.0)
+        if self.model_reads_a_scam(text, "" if stepped_back else earlier):
+            signals.append("scam_model")
         own = retrieval.standalone or retrieval
         vote = max((hit.score for hit in own.hits if hit.intent == "scam"), default=0.0)
-        on_another_matter = not scam_so_far and continues_a_banking_topic(text, topic)
-        if vote >= self.min_vote and not on_another_matter:
+        if vote >= self.min_vote:
             signals.append("scam_intent")
-        score = max(vote, min(1.0, 0.45 * len(signals)))
-        return Risk(scam=bool(signals), score=round(score, 3), signals=tuple(signals))
+        return risk_of(signals, vote)
 
     def model_reads_a_scam(self, text: str, earlier: str) -> bool:
         """The message alone, or with the previous one: a story often unfolds over two
@@ -158,6 +161,11 @@ class ScamSignals:
             return False
         texts = [normalise(text)] + ([normalise(f"{earlier} {text}")] if earlier else [])
         return bool(self.model.probabilities(texts).max() >= self.model.threshold)
+
+
+def risk_of(signals: list[str], vote: float) -> Risk:
+    score = max(vote, min(1.0, 0.45 * len(signals)))
+    return Risk(scam=bool(signals), score=round(score, 3), signals=tuple(signals))
 
 
 def continues_a_banking_topic(text: str, topic: str | None) -> bool:

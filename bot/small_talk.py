@@ -174,7 +174,11 @@ def small_talk(text: str) -> str | None:
 
 
 # Words in quotation marks are mentioned, not said: 'how do you say "thank you" in Welsh'.
-QUOTED = re.compile(r'"[^"]*"|\u201c[^\u201d]*\u201d|\u2018[^\u2019]*\u2019')
+# A straight single quote opens a quotation only after a space, and closes one only
+# before one ("I'll" is no quotation).
+QUOTED = re.compile(
+    r'"[^"]*"|\u201c[^\u201d]*\u201d|\u2018[^\u2019]*\u2019|(?<!\w)\'[^\']*\'(?!\w)'
+)
 
 
 def closes_with_thanks(text: str) -> bool:

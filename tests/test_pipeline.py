@@ -69,6 +69,17 @@ def test_scam_in_progress_is_warned_and_escalated(make_assistant):
     assert "scam" in reply.answer.lower()
 
 
+def test_a_detail_given_on_another_banking_matter_raises_no_scam_alarm(make_assistant):
+    assistant = make_assistant()
+    first = assistant.turn("I paid my sister £200 by bank transfer on Monday and she hasn't got it")
+    detail = assistant.turn("she says it's definitely left her account", first.session_id)
+    assert not first.scam_warning and not detail.scam_warning and not detail.escalate
+    told = assistant.turn(
+        "he says he's from your fraud team and I must use a safe account", first.session_id
+    )
+    assert told.scam_warning and told.escalate
+
+
 def test_card_number_is_masked_before_the_llm_and_the_store(make_assistant):
     llm = ScriptedLLM.saying("1")
     assistant = make_assistant(llm=llm)

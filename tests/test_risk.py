@@ -30,6 +30,8 @@ ORDINARY = [
     "Can I open a savings account for my son?",
     "What's the daily limit for taking out cash?",
     "I paid my plumber by bank transfer, can I see when it arrived?",
+    "My new employer wants my sort code and account number for payroll",
+    "The form asked for my postcode and a discount code",
 ]
 
 
@@ -138,3 +140,9 @@ def test_a_short_message_on_another_banking_matter_is_not_a_scam_by_its_vote(
 def test_a_named_signal_still_counts_on_another_matter():
     message = "he says he's from the fraud team and I need a safe account"
     assert ScamSignals().assess(message, NOTHING_ROUTED, topic="make_transfer").scam
+
+
+def test_on_another_banking_matter_the_scam_model_is_not_asked(shipped):
+    message = "About £7,000."
+    assert shipped.assess(message, NOTHING_ROUTED).signals == ("scam_model",)
+    assert not shipped.assess(message, NOTHING_ROUTED, topic="branches").scam

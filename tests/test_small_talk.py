@@ -43,6 +43,8 @@ def test_small_talk_is_recognised_only_when_it_is_all_the_message_says(text, lab
         ("I'll wait till Monday then", False),
         ('Translate "thank you very much" into Japanese please.', False),
         ("put \u201cthanks for dinner\u201d on the card", False),
+        ("Translate 'thank you for having us' into Japanese", False),
+        ("ok I'll wait, 'cos it's late, thanks", True),
         ('ok that\'s "sorted" then, thanks', True),
     ],
 )
