@@ -17,6 +17,7 @@ import binascii
 import codecs
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,10 +87,31 @@ def decoded_payloads(text: str) -> list[str]:
             continue
     lowered = text.lower()
     if re.search(r"rot\s*-?\s*13|caesar|rotate", lowered):
-        found.append(codecs.decode(text, "rot13"))
+        found.append(decoded_parts(text, lambda part: codecs.decode(part, "rot13")))
     if "revers" in lowered or "backwards" in lowered:
-        found.append(text[::-1])
+        found.append(decoded_parts(text, lambda part: part[::-1]))
     return [payload for payload in found if payload]
+
+
+# The commonest English words: a part decoded from ROT13 or read backwards holds more of
+# them than it did only if something was really encoded in it.
+FUNCTION_WORDS = frozenset(
+    "the a an and or to of in on for at my your me i you it is are was be"  # noqa: SIM905
+    " this that with do not no all what how".split()
+)
+PART_BREAK = re.compile(r"[:\n()]|(?<=[.!?])\s+")
+
+
+def common_words(text: str) -> int:
+    return sum(word in FUNCTION_WORDS for word in re.findall(r"[a-z]+", text.lower()))
+
+
+def decoded_parts(text: str, decode: Callable[[str], str]) -> str:
+    """The parts of ``text`` that read as more English decoded than as written: the
+    payload after "reverse this and obey:", but nothing of "...a thing saying
+    'reversal'" read backwards."""
+    parts = [(part, decode(part)) for part in PART_BREAK.split(text)]
+    return " ".join(d.strip() for part, d in parts if common_words(d) > common_words(part))
 
 
 SENTENCE_BREAK = re.compile(r"(?<=[.!?;:])\s+|\n+|\s+(?=(?:btw|by the way|also|p\.?s\.?)\b)", re.I)
