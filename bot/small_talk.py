@@ -24,8 +24,12 @@ PHRASES = {
         "see you",
         "see ya",
         "take care",
-        "have a nice day",
-        "have a good day",
+        *(
+            f"have a {kind} {time}"
+            for kind in ("nice", "good", "lovely", "great")
+            for time in ("day", "evening", "night", "weekend", "one")
+        ),
+        "ta ra",
         "speak soon",
         "talk later",
         "for now",

@@ -20,6 +20,7 @@ from bot.types import Action
         ("Cheers!! x", "thanks"),
         ("ttyl", "goodbye"),
         ("thank you dear bye bye", "goodbye"),
+        ("Nope nothing else, have a lovely evening, ta-ra", "goodbye"),
         ("cheers love", "thanks"),
         ("that's all for now, bye", "goodbye"),
         ("alright?", "greeting"),
