@@ -80,12 +80,12 @@ STEPPED_BACK = re.compile(
     r"|not\s+going\s+to|turned\s+(it|the\s+\w+)\s+off|thank\w*)\b",
     re.I,
 )
-# Topics where a scam may already be the matter in hand; any other answered topic is a
-# banking matter the conversation is on.
-FRAUD_TOPICS = frozenset(
+# After a turn on one of these (fraud, a request for a person, no banking matter at
+# all), a short message is read as fully as any other.
+NOT_ANOTHER_MATTER = frozenset(
     {"scam", "report_fraud", "bank_contact_policy", "compromised_card", "human_agent"}
+    | {"out_of_scope", "greeting", "thanks", "goodbye"}
 )
-NOT_A_TOPIC = frozenset({"out_of_scope", "greeting", "thanks", "goodbye"})
 SHORT_FOLLOW_UP_WORDS = 16
 COMPILED = {name: re.compile(pattern, re.I | re.S) for name, pattern in SIGNALS.items()}
 FOLLOW_UPS = {name: re.compile(p, re.I | re.S) for name, p in FOLLOW_UP_SIGNALS.items()}
@@ -171,5 +171,5 @@ def risk_of(signals: list[str], vote: float) -> Risk:
 def continues_a_banking_topic(text: str, topic: str | None) -> bool:
     """A short message right after a turn answered on a banking matter that is not
     about fraud."""
-    banking = topic is not None and topic not in FRAUD_TOPICS | NOT_A_TOPIC
+    banking = topic is not None and topic not in NOT_ANOTHER_MATTER
     return banking and len(text.split()) <= SHORT_FOLLOW_UP_WORDS
