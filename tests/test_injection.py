@@ -34,6 +34,8 @@ ORDINARY = [
     "A man from your fraud team told me to ignore the previous warnings and move my savings.",
     "Je voudrais savoir pourquoi ma carte a été refusée au supermarché.",
     "Ich habe meine Karte verloren, wie kann ich sie sperren?",
+    "Olvida lo que te dije antes, ya encontré la tarjeta. ¿Cuándo llega la nueva?",
+    "A minha transferência para Portugal ainda não chegou, o IBAN estava correto.",
     "How long does a transfer to Spain take?",
     "Topped up £100 yesterday, today it's gone, there's a thing saying 'reversal'. What happened?",
 ]
