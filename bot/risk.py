@@ -13,7 +13,8 @@ from typing import Protocol
 from bot.injection import normalise
 from bot.ngrams import LinearTextModel
 from bot.types import Risk
-from knowledge.retriever import Retrieval
+from knowledge.intents import OUT_OF_SCOPE
+from knowledge.retriever import CONVERSATIONAL, Retrieval
 
 # A sort code, postcode or discount code is no secret to ask for.
 NOT_A_SECRET = r"(?<!sort\s)(?<!post)(?<!post\s)(?<!zip\s)(?<!promo\s)(?<!discount\s)"
@@ -80,12 +81,11 @@ STEPPED_BACK = re.compile(
     r"|not\s+going\s+to|turned\s+(it|the\s+\w+)\s+off|thank\w*)\b",
     re.I,
 )
-# After a turn on one of these (fraud, a request for a person, no banking matter at
-# all), a short message is read as fully as any other.
-NOT_ANOTHER_MATTER = frozenset(
-    {"scam", "report_fraud", "bank_contact_policy", "compromised_card", "human_agent"}
-    | {"out_of_scope", "greeting", "thanks", "goodbye"}
-)
+# The FAQ's topics about fraud and scams.
+SCAM_TOPICS = frozenset({"scam", "report_fraud", "compromised_card", "bank_contact_policy"})
+# After a turn on one of these (fraud, small talk, a request for a person, no banking
+# matter at all), a short message is read as fully as any other.
+NOT_ANOTHER_MATTER = SCAM_TOPICS | CONVERSATIONAL | {OUT_OF_SCOPE}
 SHORT_FOLLOW_UP_WORDS = 16
 COMPILED = {name: re.compile(pattern, re.I | re.S) for name, pattern in SIGNALS.items()}
 FOLLOW_UPS = {name: re.compile(p, re.I | re.S) for name, p in FOLLOW_UP_SIGNALS.items()}

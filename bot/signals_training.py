@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from bot.injection import normalise
 from bot.ngrams import LinearTextModel, fit_calibrated, hold_out
+from bot.risk import SCAM_TOPICS
 from knowledge import DATA_DIR
 from knowledge.exemplars import read_customer_messages, read_jsonl, read_labelled_csv
 
@@ -73,9 +74,6 @@ def not_helping_examples() -> Examples:
         + [m.text for m in customers if m.intent != "human_agent"]
         + everyday_questions(),
     )
-
-
-SCAM_TOPICS = frozenset({"scam", "report_fraud", "compromised_card", "bank_contact_policy"})
 
 
 def scam_examples() -> Examples:
