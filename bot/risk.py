@@ -7,6 +7,7 @@ signals in the message; the trained detector keeps the same ``assess`` interface
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -91,19 +92,20 @@ COMPILED = {name: re.compile(pattern, re.I | re.S) for name, pattern in SIGNALS.
 FOLLOW_UPS = {name: re.compile(p, re.I | re.S) for name, p in FOLLOW_UP_SIGNALS.items()}
 
 
+@dataclass(frozen=True)
+class Story:
+    """What the conversation so far tells the risk step."""
+
+    scam_so_far: bool = False  # an earlier turn of this conversation raised a warning
+    earlier: str = ""  # the customer's previous message, which may hold the story
+    topic: str | None = None  # the intent the previous turn was answered on, if any
+
+
+FIRST_TURN = Story()
+
+
 class RiskModel(Protocol):
-    def assess(
-        self,
-        text: str,
-        retrieval: Retrieval,
-        scam_so_far: bool = False,
-        earlier: str = "",
-        topic: str | None = None,
-    ) -> Risk:
-        """``scam_so_far``: an earlier turn of this conversation raised a scam warning;
-        ``earlier``: the customer's previous message, which may hold the story;
-        ``topic``: the intent the previous turn was answered on, if any."""
-        ...
+    def assess(self, text: str, retrieval: Retrieval, story: Story = FIRST_TURN) -> Risk: ...
 
 
 class ScamSignals:
@@ -130,23 +132,16 @@ class ScamSignals:
         """The rules with the shipped scam model."""
         return cls(min_vote, LinearTextModel.load(MODEL))
 
-    def assess(
-        self,
-        text: str,
-        retrieval: Retrieval,
-        scam_so_far: bool = False,
-        earlier: str = "",
-        topic: str | None = None,
-    ) -> Risk:
+    def assess(self, text: str, retrieval: Retrieval, story: Story = FIRST_TURN) -> Risk:
         signals = [name for name, pattern in COMPILED.items() if pattern.search(text)]
         # A customer stepping back after a warning ("I hung up, thank you") is not read
         # with the story that came before.
-        stepped_back = scam_so_far and STEPPED_BACK.search(text)
-        if scam_so_far:
+        stepped_back = story.scam_so_far and STEPPED_BACK.search(text)
+        if story.scam_so_far:
             signals += [name for name, pattern in FOLLOW_UPS.items() if pattern.search(text)]
-        if not scam_so_far and continues_a_banking_topic(text, topic):
+        if not story.scam_so_far and continues_a_banking_topic(text, story.topic):
             return risk_of(signals, 0.0)
-        if self.model_reads_a_scam(text, "" if stepped_back else earlier):
+        if self.model_reads_a_scam(text, "" if stepped_back else story.earlier):
             signals.append("scam_model")
         own = retrieval.standalone or retrieval
         vote = max((hit.score for hit in own.hits if hit.intent == "scam"), default=0.0)

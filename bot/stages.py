@@ -20,7 +20,7 @@ from bot.history import PastTurn, memory_of, reference_in_force, topic_turn
 from bot.inputs import InputRejected, clean_message, has_words
 from bot.prompt import Exchange
 from bot.protocols import AttackScreen, Redactor, Retriever, ScopeModel
-from bot.risk import RiskModel
+from bot.risk import RiskModel, Story
 from bot.signals import RequestReader
 from bot.small_talk import closes_with_thanks, small_talk
 from bot.support import SupportChecker
@@ -173,16 +173,12 @@ class Assess(Stage):
 
     def run(self, state: TurnState) -> TurnState:
         history = state.inputs.history
-        scam_so_far = any(t.trace and t.trace.risk.scam for t in history)
-        earlier = history[-1] if history else None
-        risk = self.model.assess(
-            state.trace.message,
-            state.retrieval,
-            scam_so_far,
-            earlier.customer if earlier else "",
-            earlier.intent if earlier else None,
+        story = Story(
+            scam_so_far=any(t.trace and t.trace.risk.scam for t in history),
+            earlier=history[-1].customer if history else "",
+            topic=history[-1].intent if history else None,
         )
-        return state.traced(risk=risk)
+        return state.traced(risk=self.model.assess(state.trace.message, state.retrieval, story))
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.risk import ScamSignals
+from bot.risk import ScamSignals, Story
 from knowledge.retriever import Retrieval
 
 NOTHING_ROUTED = Retrieval("", (), True, 0.0)
@@ -59,7 +59,7 @@ FOLLOW_UPS = {
 
 @pytest.mark.parametrize(("signal", "message"), FOLLOW_UPS.items())
 def test_a_follow_up_in_a_scam_conversation_is_the_scam_going_on(signal, message):
-    risk = ScamSignals().assess(message, NOTHING_ROUTED, scam_so_far=True)
+    risk = ScamSignals().assess(message, NOTHING_ROUTED, Story(scam_so_far=True))
     assert risk.scam and signal in risk.signals
 
 
@@ -92,8 +92,8 @@ def shipped():
 
 @pytest.mark.parametrize(("earlier", "message"), MODEL_ONLY)
 def test_the_scam_model_reads_stories_the_rules_miss(shipped, earlier, message):
-    assert not ScamSignals().assess(message, NOTHING_ROUTED, earlier=earlier).scam
-    risk = shipped.assess(message, NOTHING_ROUTED, earlier=earlier)
+    assert not ScamSignals().assess(message, NOTHING_ROUTED, Story(earlier=earlier)).scam
+    risk = shipped.assess(message, NOTHING_ROUTED, Story(earlier=earlier))
     assert risk.scam and risk.signals == ("scam_model",)
 
 
@@ -106,13 +106,17 @@ def test_a_story_told_over_two_turns_is_read_together(shipped):
     earlier = "a man rang saying he's from your fraud department and my account is compromised"
     message = "he's given me a sort code for the new account"
     assert not shipped.assess(message, NOTHING_ROUTED).scam
-    assert shipped.assess(message, NOTHING_ROUTED, earlier=earlier).signals == ("scam_model",)
+    assert shipped.assess(message, NOTHING_ROUTED, Story(earlier=earlier)).signals == (
+        "scam_model",
+    )
 
 
 def test_stepping_back_after_a_warning_is_not_read_with_the_story(shipped):
     earlier = "a man rang saying he's from your fraud department and my account is compromised"
     message = "ok I hung up on him, thank you"
-    assert not shipped.assess(message, NOTHING_ROUTED, scam_so_far=True, earlier=earlier).scam
+    assert not shipped.assess(
+        message, NOTHING_ROUTED, Story(scam_so_far=True, earlier=earlier)
+    ).scam
 
 
 ON_ANOTHER_MATTER = [
@@ -132,17 +136,17 @@ def test_a_short_message_on_another_banking_matter_is_not_a_scam_by_its_vote(
     routed = retriever.retrieve(message)
     alone = ScamSignals().assess(message, routed)
     assert alone.signals == ("scam_intent",)  # a few words, alone, lean towards the scam topic
-    assert not ScamSignals().assess(message, routed, topic=topic).scam
-    assert ScamSignals().assess(message, routed, topic="scam").scam
-    assert ScamSignals().assess(message, routed, scam_so_far=True, topic=topic).scam
+    assert not ScamSignals().assess(message, routed, Story(topic=topic)).scam
+    assert ScamSignals().assess(message, routed, Story(topic="scam")).scam
+    assert ScamSignals().assess(message, routed, Story(scam_so_far=True, topic=topic)).scam
 
 
 def test_a_named_signal_still_counts_on_another_matter():
     message = "he says he's from the fraud team and I need a safe account"
-    assert ScamSignals().assess(message, NOTHING_ROUTED, topic="make_transfer").scam
+    assert ScamSignals().assess(message, NOTHING_ROUTED, Story(topic="make_transfer")).scam
 
 
 def test_on_another_banking_matter_the_scam_model_is_not_asked(shipped):
     message = "About £7,000."
     assert shipped.assess(message, NOTHING_ROUTED).signals == ("scam_model",)
-    assert not shipped.assess(message, NOTHING_ROUTED, topic="branches").scam
+    assert not shipped.assess(message, NOTHING_ROUTED, Story(topic="branches")).scam
