@@ -1,6 +1,6 @@
 """The turn runner: one customer message in, one checked reply out.
 
-    message -> hygiene -> redact -> requests -> emotion -> retrieval -> risk -> screen
+    message -> hygiene -> redact -> requests -> (emotion | retrieval) -> risk -> screen
             -> decide -> tone -> generate -> handoff -> grounding -> store -> Reply
 
 :meth:`Assistant.stream` runs the stages in order, timing each, and yields the reply
@@ -33,6 +33,7 @@ from bot.signals import RequestReader
 from bot.store import Store, StoreUnavailableError
 from bot.trace import TurnTrace
 from bot.turn_state import Stage, TurnInput, TurnState, refused
+from bot.workers import encoder_workers
 from bot.writer import Writer, WriterConfig, approved_sentences
 from knowledge.corpus import Corpus
 from voice.listen import Transcript
@@ -116,8 +117,11 @@ class Assistant:
             stages.Hygiene(self.config.max_message_chars),
             stages.Redact(self.redactor),
             stages.Requests(self.requests),
-            stages.Feel(self.emotion),
-            stages.Retrieve(self.retriever, self.scope),
+            stages.Understand(
+                stages.Feel(self.emotion),
+                stages.Retrieve(self.retriever, self.scope),
+                encoder_workers(),
+            ),
             stages.Assess(self.risk),
             stages.Screen(self.screen),
             stages.Decide(self.config.policy, self.retriever),

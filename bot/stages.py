@@ -8,6 +8,7 @@ stage means writing one class here and putting it in the assistant's list.
 
 from __future__ import annotations
 
+from concurrent.futures import Executor
 from dataclasses import dataclass, replace
 from typing import ClassVar
 
@@ -162,6 +163,23 @@ class Retrieve(Stage):
         """The retrieval of a greeting, thanks or goodbye: its entry, for certain."""
         entry = self.retriever.best_entry(label, customer) if label else None
         return Retrieval(customer, (Hit(entry, 1.0, 1.0),), False, 1.0) if entry else None
+
+
+@dataclass(frozen=True)
+class Understand(Stage):
+    """The customer's emotion and the approved entries, found side by side on the
+    encoder workers (:mod:`bot.workers`): both read the message, neither needs the
+    other, and each is mostly one encoder pass."""
+
+    feel: Feel
+    retrieve: Retrieve
+    workers: Executor
+    name: ClassVar[str] = "understanding"
+
+    def run(self, state: TurnState) -> TurnState:
+        feeling = self.workers.submit(self.feel.run, state)
+        found = self.workers.submit(self.retrieve.run, state)
+        return found.result().traced(emotion=feeling.result().trace.emotion)
 
 
 @dataclass(frozen=True)

@@ -137,7 +137,7 @@ class VoiceAssistant:
                 yield from speech.say(event.text)
             else:
                 reply = event
-        timings["retrieval"] = reply.latency_ms.get("retrieval", 0.0)
+        timings["understanding"] = reply.latency_ms.get("understanding", 0.0)
         return self._done(reply, heard, speech, watch, timings)
 
     def _spoken(

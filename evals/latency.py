@@ -1,10 +1,11 @@
 """``teller bench latency``: what a customer waits for, with the configured LLM.
 
 Text: scripted two-turn conversations through the whole pipeline; per-stage latency
-(retrieval, the LLM's first token, the customer's first text, the whole reply) for
-first turns and follow-ups separately, how often the LLM's choice of sentences was used
-(rather than the approved answer as a fallback), how much of each prompt the model
-reused rather than evaluated (its own counters), and routing accuracy on the script.
+(understanding the message: emotion and retrieval; the LLM's first token; the customer's
+first text; the whole reply) for first turns and follow-ups separately, how often the
+LLM's choice of sentences was used (rather than the approved answer as a fallback), how
+much of each prompt the model reused rather than evaluated (its own counters), and
+routing accuracy on the script.
 
 Voice: spoken questions (Piper, clean line), each a new call, from the end of the
 recording to the first reply audio.
@@ -38,7 +39,7 @@ def summarise(turns: list[dict]) -> dict:
     return {
         "turns": len(turns),
         "intent_accuracy": round(sum(t["intent_ok"] for t in turns) / len(turns), 3),
-        "retrieval": stage("retrieval"),
+        "understanding": stage("understanding"),
         "first_token": stage("first_token"),
         "first_text": stage("first_text"),
         "reply": stage("total"),
@@ -118,7 +119,7 @@ def record(reply, scripted: dict, position: int) -> dict:
     return {
         "position": position,
         "intent_ok": reply.intent == scripted["intent"],
-        "retrieval": reply.latency_ms.get("retrieval"),
+        "understanding": reply.latency_ms.get("understanding"),
         "first_token": reply.latency_ms.get("first_token"),
         "first_text": reply.latency_ms.get("first_text"),
         "generate": reply.latency_ms.get("generate", 0.0),

@@ -23,7 +23,7 @@ def test_extractive_answer_cites_the_approved_entry(make_assistant, corpus):
     assert reply.faq_ids == ["card-arrival"]
     assert corpus.by_id["card-arrival"].answer in reply.answer
     assert reply.grounded and reply.saved
-    assert {"retrieval", "total"} <= set(reply.latency_ms)
+    assert {"understanding", "total"} <= set(reply.latency_ms)
 
 
 def test_follow_up_uses_the_conversation(make_assistant):

@@ -26,7 +26,7 @@ from bot.types import Action, Citation
 from bot.voice_turn import Hearing, VoiceAssistant
 
 STAGES = [
-    "hygiene", "redact", "requests", "emotion", "retrieval", "risk", "screen", "decide", "tone",
+    "hygiene", "redact", "requests", "understanding", "risk", "screen", "decide", "tone",
     "generate", "handoff", "grounding",
 ]  # fmt: skip
 
@@ -45,7 +45,7 @@ def test_extractive_answer_fills_every_stage_of_the_trace(make, corpus):
     assert trace.retrieval.encoder == "fake-keywords"
     assert trace.retrieval.hits[0].faq_id == "card-arrival"
     assert trace.generation.source == "approved" and trace.generation.prompt is None
-    assert list(reply.latency_ms) == [*STAGES[:9], "first_text", *STAGES[9:], "total"]
+    assert list(reply.latency_ms) == [*STAGES[:8], "first_text", *STAGES[8:], "total"]
     assert reply.grounded and reply.saved and not reply.escalate
 
 
