@@ -82,7 +82,7 @@ class Trained:
 
 
 def train(
-    seed: int = 13, c: float = 16.0, max_false_positives: float = 0.005, held: float = 1 / 6
+    seed: int = 13, c: float = 16.0, max_false_positives: float = 0.002, held: float = 1 / 6
 ) -> Trained:
     examples = training_examples()
     train_set, dev = split(examples, held, seed)
