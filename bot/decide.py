@@ -80,11 +80,15 @@ def decide(
     policy: Policy,
     requests: Requests = NO_REQUESTS,
     injection: bool = False,
+    circumstance: str | None = None,
 ) -> Decision:
     """The decision for this turn. A scam in progress comes first, even when the
     customer quotes a fraudster's "ignore the warnings" (then a prompt injection is
     declined); a request for a person is honoured at once, as is a customer saying the
-    answers do not help. A request that is not a banking matter is declined politely,
+    answers do not help. A customer who says someone has died or that money has become
+    a struggle (``circumstance``, :mod:`bot.circumstances`) is handed to the team for
+    it, with the answer to what they asked when there is one; they are never declined.
+    A request that is not a banking matter is declined politely,
     however often: only banking questions left unanswered hand over. Once a colleague
     has the conversation, only a scam or the customer asking for a person or saying
     Teller is not helping hands over again: the rest is answered (the handoff stage
@@ -112,6 +116,14 @@ def decide(
     if confident and top.intent in HANDOVER_TOPICS and not memory.handed_over:
         return Decision(
             Action.ESCALATE, "high-risk topic", (top.entry,), top.intent, "high_risk_topic"
+        )
+    if circumstance and not memory.handed_over:
+        return Decision(
+            Action.ESCALATE,
+            f"customer's circumstances: {circumstance}",
+            (top.entry,) if confident else (),
+            top.intent if confident else circumstance,
+            "vulnerable_customer",
         )
     angry = emotion.label == "angry" and not memory.handed_over
     if angry and (

@@ -15,6 +15,7 @@ REASONS = {
     "repeated_failure": "Teller could not answer repeatedly",
     "high_risk_topic": "the topic needs a person (fraud, a compromised card, bereavement, "
     "financial difficulty)",
+    "vulnerable_customer": "the customer has been bereaved or is struggling with money",
 }
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 

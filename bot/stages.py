@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from bot.canned import SECRET_REMINDER, approved_fixed_texts, fixed_reply
+from bot.circumstances import circumstance
 from bot.decide import SMALL_TALK, Decision, Policy, decide
 from bot.emotion import CALM_LABELS, EmotionModel
 from bot.events import Token
@@ -98,6 +99,8 @@ class Feel(Stage):
         return state.traced(emotion=emotion)
 
 
+# Handoffs whose reply is their topic's approved entry even when routing found none.
+TOPICAL_HANDOFFS = frozenset({"scam_in_progress", "customer_request", "vulnerable_customer"})
 IN_CONVERSATION_OFF_TOPIC = 0.98  # the scope gate's bar for a message read in context
 
 
@@ -232,6 +235,7 @@ class Decide(Stage):
             self.policy,
             trace.requests,
             trace.injection,
+            circumstance(trace.message),
         )
         decision = self.with_entry(decision, trace.message)
         scores = {hit.entry.id: hit.score for hit in retrieval.hits}
@@ -247,14 +251,12 @@ class Decide(Stage):
         return replace(state.traced(decision=record), decision=decision)
 
     def with_entry(self, decision: Decision, customer: str) -> Decision:
-        """A scam handoff carries the scam advice closest to the message, and a request
-        for a person the approved answer about being handed over."""
-        intent = {"scam_in_progress": "scam", "customer_request": "human_agent"}.get(
-            decision.escalate_reason or ""
-        )
-        if intent is None or decision.entries:
+        """A handoff for a scam, a request for a person or the customer's circumstances
+        carries its topic's approved entry closest to the message (for a scam, the scam
+        advice; for a request, the answer about being handed over)."""
+        if decision.entries or decision.escalate_reason not in TOPICAL_HANDOFFS:
             return decision
-        entry = self.retriever.best_entry(intent, customer)
+        entry = self.retriever.best_entry(decision.intent, customer)
         entries = (entry,) if entry else ()
         return replace(decision, entries=entries)
 

@@ -155,3 +155,19 @@ def test_once_a_colleague_has_it_only_scams_and_requests_hand_over_again():
     for requests in (PERSON, UNHELPED):
         again = decide(retrieval(("savings", 0.9)), CALM, Risk(), taken, POLICY, requests)
         assert again.action is Action.ESCALATE
+
+
+def test_a_bereaved_or_struggling_customer_is_handed_over_never_declined():
+    """What they asked is answered with the handover when routing knows it; when it
+    does not (or calls it off-topic), the circumstance's own topic is the answer."""
+    joint = retrieval(("joint_account", 0.9))
+    asked = decide(joint, CALM, Risk(), Memory(), POLICY, circumstance="bereavement")
+    assert asked.action is Action.ESCALATE and asked.escalate_reason == "vulnerable_customer"
+    assert asked.intent == "joint_account" and [e.intent for e in asked.entries] == [asked.intent]
+    for unsure in (retrieval(no_match=True), retrieval(no_match=True, off_topic=True)):
+        d = decide(unsure, CALM, Risk(), Memory(), POLICY, circumstance="financial_difficulty")
+        assert d.action is Action.ESCALATE and d.intent == "financial_difficulty"
+        assert d.entries == ()  # the Decide stage adds the topic's entry closest to the words
+    taken = Memory(handed_over=True)
+    later = decide(joint, CALM, Risk(), taken, POLICY, circumstance="bereavement")
+    assert later.action is Action.ANSWER

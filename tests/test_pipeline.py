@@ -80,6 +80,22 @@ def test_a_detail_given_on_another_banking_matter_raises_no_scam_alarm(make_assi
     assert told.scam_warning and told.escalate
 
 
+@pytest.mark.parametrize(
+    ("message", "topic"),
+    [
+        ("nan passed on tuesday. she kept a box at the high street branch, how do we open it", "bereavement"),
+        ("universal credit hasn't come through, rent is due tomorrow and I've got £9. please help", "financial_difficulty"),
+    ],
+)  # fmt: skip
+def test_a_bereaved_or_struggling_customer_is_handed_over_not_declined(
+    make_assistant, message, topic
+):
+    reply = make_assistant().turn(message)
+    assert reply.escalate and reply.action is not Action.DECLINE
+    assert reply.trace.decision.escalate_reason in ("vulnerable_customer", "high_risk_topic")
+    assert reply.intent == topic or reply.trace.decision.escalate_reason == "vulnerable_customer"
+
+
 def test_card_number_is_masked_before_the_llm_and_the_store(make_assistant):
     llm = ScriptedLLM.saying("1")
     assistant = make_assistant(llm=llm)

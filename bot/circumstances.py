@@ -1,0 +1,87 @@
+"""Circumstances that make a customer vulnerable in the regulator's sense (FCA FG21/1):
+someone has died, or money has become a struggle. A bank hands these to the team that
+deals with them, whatever the customer asked about: "my husband passed away, how do I
+change the name on the mortgage" is a bereavement before it is a mortgage question,
+and "I can't pay my loan this month, I've lost my job" is financial difficulty, not a
+loan question.
+
+The rules read plain statements of the circumstance; a word that only looks like one
+("my phone died", "my son passed his test", "a late payment fee", "I can't pay with
+my card") is not. Each rule returns the topic it is a sign of.
+"""
+
+from __future__ import annotations
+
+import re
+
+BEREAVEMENT = "bereavement"
+FINANCIAL_DIFFICULTY = "financial_difficulty"
+
+KIN = (
+    r"(?:mum|mom|mother|mam|dad|father|husband|wife|partner|son|daughter|brother|sister|twin"
+    r"|gran|granny|grandma|grandmother|nan|nana|grandad|granddad|grandpa|grandfather|aunt"
+    r"|auntie|uncle|cousin|friend|mate|fianc[eé]e?|child|baby|parents?|in-law|stepdad|stepmum"
+    r"|stepmom|stepfather|stepmother)"
+)
+SOMEONE = rf"(?:{KIN}|he|she|someone|somebody)"
+NOT_A_PERSON_AFTER_PASSED = r"(?!\s+(?:his|her|my|the|a|an|their|all|every|through|on\s+my))"
+
+DEATH_PATTERNS = (
+    rf"\b{SOMEONE}\b[^.?!\n]{{0,40}}?\b(?:dies|died|passed\s+away|passed\s+on|is\s+dead"
+    r"|was\s+killed|took\s+(?:his|her|their)\s+own\s+life"
+    r"|lost\s+(?:his|her|their)\s+(?:fight|battle))\b",
+    rf"\b{SOMEONE}\s+(?:has\s+|had\s+|have\s+|recently\s+|sadly\s+|just\s+)*passed\b"
+    rf"{NOT_A_PERSON_AFTER_PASSED}",
+    rf"\b(?:my|our|her|his)\s+late\s+{KIN}\b",
+    rf"\blost\s+(?:(?:my|our|her|his)\s+)?{KIN}\b(?!'s|\s+(?:card|phone|wallet|purse|bag|keys))",
+    r"\b(?:no\s+longer|not|isn'?t|aren'?t)\s+with\s+us\b",
+    r"\b(?:deceased|bereave\w*|widow(?:ed|er)?|probate|executors?|executrix|funeral"
+    r"|condolences|death\s+certificate|grant\s+of\s+representation|letters\s+of\s+administration)\b",
+    r"(?<!to )\bdeath\b",
+)
+
+OWED = (
+    r"(?:mortgage|rent|bills?|loan|repayments?|payments?|instalments?|credit\s+card|card\s+bill"
+    r"|card|council\s+tax|minimum(?:\s+payment)?|debts?|arrears|overdraft)"
+)
+HARDSHIP_PATTERNS = (
+    rf"\b(?:can'?t|cannot|can\s+not|unable\s+to|won'?t\s+be\s+able\s+to|not\s+able\s+to"
+    rf"|struggling\s+to|going\s+to\s+miss|gonna\s+miss|will\s+miss|missed)\s+"
+    rf"(?:afford|pay|make|keep\s+up\s+with|cover|meet)\s+(?:(?:my|the|this|next|our|all"
+    rf"|month'?s?|full|any\s+of)\s+)*{OWED}\b",
+    rf"\bbehind\s+(?:on|with)\s+(?:(?:my|the|our|all|both|a)\s+)*(?:\w+\s+)?{OWED}\b",
+    r"\b(?:fallen|falling|fall|fell)\s+behind\b|\bcan'?t\s+pay\s*(?:[.!]|$|anything|any\s+of\s+it)",
+    r"\b(?:arrears|bailiffs?|ccj|county\s+court\s+judg(?:e)?ment|default\s+notice|bankrupt\w*"
+    r"|insolvency|iva|debt\s+(?:collectors?|collection|management|charity|advice|relief|plan"
+    r"|respite)|breathing\s+space|payment\s+holiday|token\s+payments?|stepchange|payplan"
+    r"|national\s+debtline|hardship|payday\s+loans?)\b",
+    r"\b(?:use|using|used|rely\s+on|relying\s+on)\s+(?:a|the)\s+food\s*bank\b",
+    r"\bcan'?t\s+keep\s+up\b|\b(?:barely|only\s+just)\s+(?:scraping|managing|getting\s+by)\b",
+    r"(?<!never )(?<!not )(?<!n't )\b(?:miss|missed|missing)\s+"
+    r"(?:a|the|my|two|three|\d+|another)\s+(?:\w+\s+){0,2}(?:payments?|repayments?|instalments?)\b",
+    r"\b(?:sick\s+pay|redundancy|savings|benefits?|universal\s+credit|pip|esa)\b[^.?!\n]{0,30}"
+    r"\b(?:runs?\s+out|ran\s+out|ends|gone|stopped|delayed|sanction\w*|hasn'?t\s+(?:come|arrived))\b",
+    r"\b(?:skipping|skip)\s+meals\b|\bno\s+food\b|\bnothing\s+(?:left\s+)?for\s+food\b",
+    r"\bliving\s+off\s+(?:my\s+|our\s+|the\s+)?(?:overdraft|savings|credit\s+cards?)\b",
+    r"\bsigned\s+off\s+(?:work|sick|with)\b",
+    r"\b(?:lost|losing)\s+(?:my|our)\s+(?:job|income|work)\b|\bmade\s+redundant\b",
+    r"\bstruggl\w*\s+(?:financially|with\s+(?:money|debts?|bills|payments|repayments)"
+    r"|to\s+(?:pay|cope|make\s+ends\s+meet|afford|keep\s+up|get\s+by))\b",
+    r"\bmake\s+ends\s+meet\b|\bin\s+(?:serious\s+|a\s+lot\s+of\s+)?debt\b|\bdrowning\s+in\b",
+    r"\bgambl\w*\s+(?:problem|addiction|debts?)\b|\b(?:gambled|gambling)\s+away\b"
+    r"|\blost\b[^.?!\n]{0,30}\bgambling\b",
+    r"\bcan'?t\s+afford\s+(?:to\s+)?(?:eat|food|groceries|rent|bills|to\s+live)\b",
+)
+
+DEATH = re.compile("|".join(f"(?:{p})" for p in DEATH_PATTERNS), re.I)
+HARDSHIP = re.compile("|".join(f"(?:{p})" for p in HARDSHIP_PATTERNS), re.I)
+
+
+def circumstance(text: str) -> str | None:
+    """The topic of the customer's circumstances (a death comes first), or None."""
+    plain = text.replace("\u2019", "'")  # a curly apostrophe, as phones type it
+    if DEATH.search(plain):
+        return BEREAVEMENT
+    if HARDSHIP.search(plain):
+        return FINANCIAL_DIFFICULTY
+    return None
