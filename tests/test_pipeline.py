@@ -80,13 +80,13 @@ def test_a_detail_given_on_another_banking_matter_raises_no_scam_alarm(make_assi
     assert told.scam_warning and told.escalate
 
 
+NAN = "nan passed on tuesday. she kept a box at the high street branch, how do we open it"
+CREDIT = "universal credit hasn't come through, rent is due tomorrow and I've got £9. please help"
+
+
 @pytest.mark.parametrize(
-    ("message", "topic"),
-    [
-        ("nan passed on tuesday. she kept a box at the high street branch, how do we open it", "bereavement"),
-        ("universal credit hasn't come through, rent is due tomorrow and I've got £9. please help", "financial_difficulty"),
-    ],
-)  # fmt: skip
+    ("message", "topic"), [(NAN, "bereavement"), (CREDIT, "financial_difficulty")]
+)
 def test_a_bereaved_or_struggling_customer_is_handed_over_not_declined(
     make_assistant, message, topic
 ):
