@@ -39,7 +39,10 @@ class ScopeModel(Protocol):
         """The probability that ``text`` is not a banking matter at all."""
         ...
 
-    def rules_out(self, text: str) -> bool: ...
+    @property
+    def threshold(self) -> float:
+        """At or above this probability a message is ruled out."""
+        ...
 
 
 class Listener(Protocol):

@@ -31,5 +31,9 @@ class ScopeGate:
         """The probability that ``text`` is not a banking matter."""
         return float(self.model.probabilities([normalise(text)])[0])
 
+    @property
+    def threshold(self) -> float:
+        return self.model.threshold
+
     def rules_out(self, text: str) -> bool:
-        return self.out_of_scope(text) >= self.model.threshold
+        return self.out_of_scope(text) >= self.threshold

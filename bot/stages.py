@@ -154,7 +154,7 @@ class Retrieve(Stage):
         agree, the gate more surely than for a first message, and it must not read as
         a follow-up."""
         if not retrieval.used_history:
-            return self.scope.rules_out(customer)
+            return out_of_scope >= self.scope.threshold
         standalone = retrieval.standalone or retrieval
         return (
             standalone.off_topic

@@ -39,3 +39,14 @@ def test_understanding_finds_what_feeling_then_retrieving_find_in_turn(
     assert together.trace == in_turn.trace and together.retrieval == in_turn.retrieval
     assert together.trace.emotion.label == feeling
     assert together.trace.retrieval.hits
+
+
+@pytest.mark.slow
+def test_one_message_is_encoded_as_a_batch_would_encode_it():
+    from knowledge.encoder import load_encoder
+
+    encoder = load_encoder("base")
+    messages = ["my card hasn't arrived", "what's the rate for euros today?"]
+    together = encoder.encode(messages)
+    for row, message in zip(together, messages, strict=True):
+        assert abs(encoder.encode([message])[0] - row).max() < 1e-5
