@@ -87,7 +87,8 @@ def decide(
     declined); a request for a person is honoured at once, as is a customer saying the
     answers do not help. A customer who says someone has died or that money has become
     a struggle (``circumstance``, :mod:`bot.circumstances`) is handed to the team for
-    it, with the answer to what they asked when there is one; they are never declined.
+    it, with the bank's words for that circumstance, whatever they asked about; they are
+    never declined.
     A request that is not a banking matter is declined politely,
     however often: only banking questions left unanswered hand over. Once a colleague
     has the conversation, only a scam or the customer asking for a person or saying
@@ -121,8 +122,8 @@ def decide(
         return Decision(
             Action.ESCALATE,
             f"customer's circumstances: {circumstance}",
-            (top.entry,) if confident else (),
-            top.intent if confident else circumstance,
+            (),
+            circumstance,
             "vulnerable_customer",
         )
     angry = emotion.label == "angry" and not memory.handed_over

@@ -98,7 +98,7 @@ class SentenceEncoder(Embeddings):
         import torch
 
         with torch.inference_mode():
-            output = self.model(self.model.tokenize([text]))["sentence_embedding"]
+            output = self.model(self.model.preprocess([text]))["sentence_embedding"]
             vector = torch.nn.functional.normalize(output, p=2, dim=1)
         return vector.float().numpy()
 

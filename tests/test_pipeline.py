@@ -90,10 +90,11 @@ CREDIT = "universal credit hasn't come through, rent is due tomorrow and I've go
 def test_a_bereaved_or_struggling_customer_is_handed_over_not_declined(
     make_assistant, message, topic
 ):
-    reply = make_assistant().turn(message)
-    assert reply.escalate and reply.action is not Action.DECLINE
+    assistant = make_assistant()
+    reply = assistant.turn(message)
+    assert reply.escalate and reply.intent == topic and reply.ticket
     assert reply.trace.decision.escalate_reason in ("vulnerable_customer", "high_risk_topic")
-    assert reply.intent == topic or reply.trace.decision.escalate_reason == "vulnerable_customer"
+    assert [assistant.corpus.by_id[faq].intent for faq in reply.faq_ids] == [topic]
 
 
 def test_card_number_is_masked_before_the_llm_and_the_store(make_assistant):
