@@ -52,7 +52,7 @@ HARDSHIP_PATTERNS = (
     rf"\bbehind\s+(?:on|with)\s+(?:(?:my|the|our|all|both|a)\s+)*(?:\w+\s+)?{OWED}\b",
     r"\b(?:fallen|falling|fall|fell)\s+behind\b|\bcan'?t\s+pay\s*(?:[.!]|$|anything|any\s+of\s+it)",
     r"\b(?:arrears|bailiffs?|ccj|county\s+court\s+judg(?:e)?ment|default\s+notice|bankrupt\w*"
-    r"|insolvency|iva|debt\s+(?:collectors?|collection|management|charity|advice|relief|plan"
+    r"|insolvency|debt\s+(?:collectors?|collection|management|charity|advice|relief|plan"
     r"|respite)|breathing\s+space|payment\s+holiday|token\s+payments?|stepchange|payplan"
     r"|national\s+debtline|hardship|payday\s+loans?)\b",
     r"\b(?:use|using|used|rely\s+on|relying\s+on)\s+(?:a|the)\s+food\s*bank\b",
