@@ -24,17 +24,22 @@ KIN = (
     r"|stepmom|stepfather|stepmother)"
 )
 SOMEONE = rf"(?:{KIN}|he|she|someone|somebody)"
-NOT_A_PERSON_AFTER_PASSED = r"(?!\s+(?:his|her|my|the|a|an|their|all|every|through|on\s+my))"
+# "passed" of a test, a card, a message or a place: "my son passed his test", "he passed me"
+NOT_A_PERSON_AFTER_PASSED = (
+    r"(?!\s+(?:his|her|my|the|a|an|their|all|every|through|on|me|us|it|them|this|that|by"
+    r"|over|along))"
+)
 
 DEATH_PATTERNS = (
-    rf"\b{SOMEONE}\b[^.?!\n]{{0,40}}?\b(?:dies|died|passed\s+away|passed\s+on|is\s+dead"
+    rf"\b{SOMEONE}\b[^.?!\n]{{0,40}}?\b(?:dies|died|passed\s+away|passed\s+on"
     r"|was\s+killed|took\s+(?:his|her|their)\s+own\s+life"
     r"|lost\s+(?:his|her|their)\s+(?:fight|battle))\b",
     rf"\b{SOMEONE}\s+(?:has\s+|had\s+|have\s+|recently\s+|sadly\s+|just\s+)*passed\b"
     rf"{NOT_A_PERSON_AFTER_PASSED}",
+    rf"\b{SOMEONE}(?:'s|\s+is|\s+was)\s+dead\b",
     rf"\b(?:my|our|her|his)\s+late\s+{KIN}\b",
     rf"\blost\s+(?:(?:my|our|her|his)\s+)?{KIN}\b(?!'s|\s+(?:card|phone|wallet|purse|bag|keys))",
-    r"\b(?:no\s+longer|not|isn'?t|aren'?t)\s+with\s+us\b",
+    r"\b(?:no\s+longer|not|isn'?t|aren'?t)\s+with\s+us\s*(?:any\s*more|now|$|[.!,;])",
     r"\b(?:deceased|bereave\w*|widow(?:ed|er)?|probate|executors?|executrix|funeral"
     r"|condolences|death\s+certificate|grant\s+of\s+representation|letters\s+of\s+administration)\b",
     r"(?<!to )\bdeath\b",
@@ -45,10 +50,16 @@ OWED = (
     r"|card|council\s+tax|minimum(?:\s+payment)?|debts?|arrears|overdraft)"
 )
 HARDSHIP_PATTERNS = (
-    rf"\b(?:can'?t|cannot|can\s+not|unable\s+to|won'?t\s+be\s+able\s+to|not\s+able\s+to"
-    rf"|struggling\s+to|going\s+to\s+miss|gonna\s+miss|will\s+miss|missed)\s+"
-    rf"(?:afford|pay|make|keep\s+up\s+with|cover|meet)\s+(?:(?:my|the|this|next|our|all"
-    rf"|month'?s?|full|any\s+of)\s+)*{OWED}\b",
+    # for want of money, not of a working app: "can't afford", "can't keep up with",
+    # or "can't pay the loan" with when ("this month", "any more", "on time")
+    rf"\b(?:can'?t|cannot|unable\s+to|won'?t\s+be\s+able\s+to|not\s+able\s+to|struggling\s+to)"
+    rf"\s+(?:afford|keep\s+up\s+with|cover)\s+(?:(?:my|the|this|next|our|all|any\s+of)\s+)*"
+    rf"{OWED}\b",
+    rf"\b(?:can'?t|cannot|unable\s+to|won'?t\s+be\s+able\s+to|not\s+able\s+to)\s+(?:pay|make"
+    rf"|meet)\s+(?:(?:my|the|this|next|our|all|full|any\s+of)\s+)*{OWED}\b[^.?!\n]{{0,30}}"
+    r"(?:\b(?:this|next)\s+(?:month|week)|\bany\s*more\b|\bon\s+time\b|\bin\s+full\b)",
+    rf"\b(?:going\s+to|gonna|will|about\s+to)\s+(?:miss|default\s+on)\s+(?:(?:my|the|this|next"
+    rf"|our|a)\s+)*(?:\w+\s+)?{OWED}\b",
     rf"\bbehind\s+(?:on|with)\s+(?:(?:my|the|our|all|both|a)\s+)*(?:\w+\s+)?{OWED}\b",
     r"\b(?:fallen|falling|fall|fell)\s+behind\b|\bcan'?t\s+pay\s*(?:[.!]|$|anything|any\s+of\s+it)",
     r"\b(?:arrears|bailiffs?|ccj|county\s+court\s+judg(?:e)?ment|default\s+notice|bankrupt\w*"
@@ -57,8 +68,8 @@ HARDSHIP_PATTERNS = (
     r"|national\s+debtline|hardship|payday\s+loans?)\b",
     r"\b(?:use|using|used|rely\s+on|relying\s+on)\s+(?:a|the)\s+food\s*bank\b",
     r"\bcan'?t\s+keep\s+up\b|\b(?:barely|only\s+just)\s+(?:scraping|managing|getting\s+by)\b",
-    r"(?<!never )(?<!not )(?<!n't )\b(?:miss|missed|missing)\s+"
-    r"(?:a|the|my|two|three|\d+|another)\s+(?:\w+\s+){0,2}(?:payments?|repayments?|instalments?)\b",
+    r"\b(?:missed|missing)\s+(?:two|three|four|several|\d+|another)\s+(?:\w+\s+){0,2}"
+    r"(?:payments|repayments|instalments)\b",
     r"\b(?:sick\s+pay|redundancy|savings|benefits?|universal\s+credit|pip|esa)\b[^.?!\n]{0,30}"
     r"\b(?:runs?\s+out|ran\s+out|ends|gone|stopped|delayed|sanction\w*|hasn'?t\s+(?:come|arrived))\b",
     r"\b(?:skipping|skip)\s+meals\b|\bno\s+food\b|\bnothing\s+(?:left\s+)?for\s+food\b",

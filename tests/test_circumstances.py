@@ -22,6 +22,12 @@ STATEMENTS = [
     ("I've missed two credit card payments now", FINANCIAL_DIFFICULTY),
     ("universal credit hasn't come through and rent is due tomorrow", FINANCIAL_DIFFICULTY),
     ("Struggling. Can't pay. Please help.", FINANCIAL_DIFFICULTY),
+    (
+        "I'm going to miss the credit card payment, the maintenance has stopped",
+        FINANCIAL_DIFFICULTY,
+    ),
+    ("I can't pay my loan any more", FINANCIAL_DIFFICULTY),
+    ("my mum's dead and I don't know what to do about her account", BEREAVEMENT),
     ("my sister died and I can't pay her funeral bill", BEREAVEMENT),  # a death comes first
 ]
 LOOK_ALIKES = [
@@ -34,6 +40,12 @@ LOOK_ALIKES = [
     "how do I donate to a food bank near me?",
     "what's the minimum payment on a credit card?",
     "pin locked at the petrol pump and I've already filled up, can't pay, please help",
+    "I can't make the payment, the app keeps crashing",
+    "I can't pay my bills online, it says error 500",
+    "he passed me the card at the till and walked off",
+    "she said my card is dead, the chip is broken",
+    "is the new card not with us yet?",
+    "I missed my credit card payment by a day, can you refund the late fee?",
 ]
 
 
