@@ -88,8 +88,7 @@ def decide(
     answers do not help. A customer who says someone has died or that money has become
     a struggle (``circumstance``, :mod:`bot.circumstances`) is handed to the team for
     it, with the bank's words for that circumstance, whatever they asked about; they are
-    never declined.
-    A request that is not a banking matter is declined politely,
+    never declined. A request that is not a banking matter is declined politely,
     however often: only banking questions left unanswered hand over. Once a colleague
     has the conversation, only a scam or the customer asking for a person or saying
     Teller is not helping hands over again: the rest is answered (the handoff stage
