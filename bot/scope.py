@@ -33,7 +33,5 @@ class ScopeGate:
 
     @property
     def threshold(self) -> float:
+        """At or above this probability a message is ruled out."""
         return self.model.threshold
-
-    def rules_out(self, text: str) -> bool:
-        return self.out_of_scope(text) >= self.threshold

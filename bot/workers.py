@@ -2,8 +2,9 @@
 
 A turn makes two small encoder passes over the customer's message: the routing
 encoder's and the emotion classifier's. On a short sentence a pass barely uses a
-second core, so the two passes run side by side, one core each, and finish in about
-the time of one (``teller bench understanding`` shows the stage's time).
+second core, so the two passes run side by side, one core each, and finish sooner
+than one after the other on both (``teller bench understanding`` shows the stage's
+time).
 
 PyTorch keeps its intra-op thread count per thread, taken from the process default
 when the thread first uses it. The workers take one thread each while the default is

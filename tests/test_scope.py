@@ -23,12 +23,12 @@ INSIDE = [
 
 @pytest.mark.parametrize("message", OUTSIDE)
 def test_everyday_requests_are_ruled_out(scope_gate, message):
-    assert scope_gate.rules_out(message)
+    assert scope_gate.out_of_scope(message) >= scope_gate.threshold
 
 
 @pytest.mark.parametrize("message", INSIDE)
 def test_bank_messages_are_not(scope_gate, message):
-    assert not scope_gate.rules_out(message)
+    assert scope_gate.out_of_scope(message) < scope_gate.threshold
 
 
 def test_a_ruled_out_message_gets_no_approved_answer(make_assistant):
