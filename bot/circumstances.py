@@ -30,8 +30,16 @@ NOT_A_PERSON_AFTER_PASSED = (
     r"|over|along))"
 )
 
+OWNER = r"(?:\b(?:the|its|a|an|this|that|his|her|their|my|our|your)|'s)"
+# the gap between the person and "died" never holds another thing that died: "my mum said
+# the battery died", "she said her phone died", "my husband's laptop died"
+GAP_WITHOUT_A_THING_THAT_DIED = (
+    rf"(?:(?!{OWNER}\s+(?!{KIN}\b)\w+\s+(?:dies|died)\b)[^.?!\n]){{0,40}}?"
+)
+
 DEATH_PATTERNS = (
-    rf"\b{SOMEONE}\b[^.?!\n]{{0,40}}?\b(?:dies|died|passed\s+away|passed\s+on"
+    rf"\b{SOMEONE}\b{GAP_WITHOUT_A_THING_THAT_DIED}\b(?:dies|died|passed\s+away"
+    rf"|passed\s+on{NOT_A_PERSON_AFTER_PASSED}"
     r"|was\s+killed|took\s+(?:his|her|their)\s+own\s+life"
     r"|lost\s+(?:his|her|their)\s+(?:fight|battle))\b",
     rf"\b{SOMEONE}\s+(?:has\s+|had\s+|have\s+|recently\s+|sadly\s+|just\s+)*passed\b"
@@ -89,10 +97,10 @@ HARDSHIP = re.compile("|".join(f"(?:{p})" for p in HARDSHIP_PATTERNS), re.I)
 
 
 def circumstance(text: str) -> str | None:
-    """The topic of the customer's circumstances (a death comes first), or None."""
-    plain = text.replace("\u2019", "'")  # a curly apostrophe, as phones type it
-    if DEATH.search(plain):
+    """The topic of the customer's circumstances (a death comes first), or None; the
+    text is a cleaned message (straight apostrophes)."""
+    if DEATH.search(text):
         return BEREAVEMENT
-    if HARDSHIP.search(plain):
+    if HARDSHIP.search(text):
         return FINANCIAL_DIFFICULTY
     return None

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import unicodedata
 
+# Phones type curly quotes; every rule downstream reads straight ones ("can't", "it's").
+STRAIGHT_QUOTES = str.maketrans(
+    {"\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u201c": '"', "\u201d": '"'}
+)
 NOT_TEXT = "That message is not readable text (it is not UTF-8). Please type your question again."
 
 
@@ -12,7 +16,8 @@ class InputRejected(ValueError):
 
 
 def clean_message(raw: str | bytes, max_chars: int) -> str:
-    """Decode, normalise and check a customer message.
+    """Decode, normalise (Unicode NFKC, straight quotes, single spaces) and check a
+    customer message.
 
     Raises :class:`InputRejected` for binary data, text that is not UTF-8, an empty
     message or one longer than ``max_chars``.
@@ -24,7 +29,7 @@ def clean_message(raw: str | bytes, max_chars: int) -> str:
             raise InputRejected(NOT_TEXT) from error
     if any("\ud800" <= ch <= "\udfff" for ch in raw):  # undecodable bytes from argv or stdin
         raise InputRejected(NOT_TEXT)
-    text = unicodedata.normalize("NFKC", raw)
+    text = unicodedata.normalize("NFKC", raw).translate(STRAIGHT_QUOTES)
     if _looks_binary(text):
         raise InputRejected(
             "That looks like binary data rather than a message. Please type your question."

@@ -145,7 +145,6 @@ FILLER = set(
 )
 LABELS = ("goodbye", "thanks", "greeting")  # when several fit, the first wins
 TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)?")
-CURLY_APOSTROPHE = "\u2019"
 CLOSING_MAX_WORDS = 16
 STILL_OPEN = re.compile(
     r"\?|n't\b|\b(?:but|though|still|not|never|however|although|except|yet|why|how|what|when"
@@ -155,8 +154,8 @@ STILL_OPEN = re.compile(
 
 
 def words_of(text: str) -> list[str]:
-    """The message's words, lower case, with straight apostrophes."""
-    return TOKEN.findall(text.lower().replace(CURLY_APOSTROPHE, "'"))
+    """The words of a cleaned message (straight apostrophes), lower case."""
+    return TOKEN.findall(text.lower())
 
 
 def small_talk(text: str) -> str | None:
@@ -180,9 +179,7 @@ def small_talk(text: str) -> str | None:
 # Words in quotation marks are mentioned, not said: 'how do you say "thank you" in Welsh'.
 # A straight single quote opens a quotation only after a space, and closes one only
 # before one ("I'll" is no quotation).
-QUOTED = re.compile(
-    r'"[^"]*"|\u201c[^\u201d]*\u201d|\u2018[^\u2019]*\u2019|(?<!\w)\'[^\']*\'(?!\w)'
-)
+QUOTED = re.compile(r'"[^"]*"|(?<!\w)\'[^\']*\'(?!\w)')
 
 
 def closes_with_thanks(text: str) -> bool:

@@ -9,6 +9,11 @@ def test_normalises_whitespace_and_unicode():
     assert clean_message("  my\u00a0card \n is   lost ", LIMIT) == "my card is lost"
 
 
+def test_straightens_the_quotes_phones_type():
+    typed = "it\u2019s my late wife\u2019s \u201cjoint\u201d account"
+    assert clean_message(typed, LIMIT) == "it's my late wife's \"joint\" account"
+
+
 def test_accepts_utf8_bytes():
     assert clean_message("café card".encode(), LIMIT) == "café card"
 

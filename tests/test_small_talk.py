@@ -7,6 +7,7 @@ import pytest
 
 from bot.decide import OFF_TOPIC
 from bot.history import PastTurn, memory_of, topic_turn
+from bot.inputs import clean_message
 from bot.signals import Requests, read_requests
 from bot.small_talk import closes_with_thanks, small_talk
 from bot.trace import DecisionRecord, RetrievalRecord, TurnTrace
@@ -50,7 +51,7 @@ def test_small_talk_is_recognised_only_when_it_is_all_the_message_says(text, lab
     ],
 )
 def test_a_thank_you_closes_the_matter_only_when_nothing_is_left_open(text, closes):
-    assert closes_with_thanks(text) is closes
+    assert closes_with_thanks(clean_message(text, 4000)) is closes
 
 
 @pytest.mark.parametrize(
