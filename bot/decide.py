@@ -56,6 +56,7 @@ class Memory:
     failures: int = 0  # consecutive banking turns that ended in decline or clarify
     angry_turns: int = 0  # consecutive angry turns, before this one
     handed_over: bool = False  # a colleague already has the conversation
+    topic: str | None = None  # the banking topic the conversation is on, if any
 
 
 @dataclass(frozen=True)
@@ -109,9 +110,13 @@ def decide(
             "human_agent",
             "customer_request",
         )
-    if requests.dissatisfied:
+    if requests.dissatisfied:  # about the answers on the topic under way
         return Decision(
-            Action.ESCALATE, "customer says Teller is not helping", (), None, "repeated_failure"
+            Action.ESCALATE,
+            "customer says Teller is not helping",
+            (),
+            memory.topic,
+            "repeated_failure",
         )
     if confident and top.intent in HANDOVER_TOPICS and not memory.handed_over:
         return Decision(

@@ -28,8 +28,9 @@ class PastTurn:
 
 def memory_of(history: Sequence[PastTurn]) -> Memory:
     """Unhelped banking turns and angry turns in a row, up to now (a request that was
-    not a banking matter ends the run of unhelped turns), and whether a colleague
-    already has the conversation."""
+    not a banking matter ends the run of unhelped turns), whether a colleague already
+    has the conversation, and the banking topic of the latest turn answered or handed
+    over on one."""
     failures = angry = 0
     for turn in reversed(history):
         if turn.action not in ("decline", "clarify") or turn.reason == OFF_TOPIC:
@@ -40,7 +41,18 @@ def memory_of(history: Sequence[PastTurn]) -> Memory:
             break
         angry += 1
     handed_over = reference_in_force(history) is not None
-    return Memory(failures=failures, angry_turns=angry, handed_over=handed_over)
+    topic = next(
+        (
+            t.intent
+            for t in reversed(history)
+            if t.action in ("answer", "escalate")
+            and t.intent
+            and t.intent not in CONVERSATIONAL
+            and t.intent != "out_of_scope"
+        ),
+        None,
+    )
+    return Memory(failures=failures, angry_turns=angry, handed_over=handed_over, topic=topic)
 
 
 def reference_in_force(history: Sequence[PastTurn]) -> str | None:

@@ -126,9 +126,11 @@ def test_a_request_for_a_person_is_honoured_whatever_the_routing():
     assert d.action is Action.ESCALATE and d.escalate_reason == "customer_request"
 
 
-def test_saying_the_answers_do_not_help_hands_over():
-    d = decide(retrieval(("card_arrival", 0.9)), CALM, Risk(), Memory(), POLICY, UNHELPED)
+def test_saying_the_answers_do_not_help_hands_over_on_the_topic_under_way():
+    on_fees = Memory(topic="extra_charge_on_statement")
+    d = decide(retrieval(("card_arrival", 0.9)), CALM, Risk(), on_fees, POLICY, UNHELPED)
     assert d.action is Action.ESCALATE and d.escalate_reason == "repeated_failure"
+    assert d.intent == "extra_charge_on_statement"
 
 
 def test_a_scam_report_quoting_a_fraudster_is_helped_not_refused():

@@ -100,6 +100,14 @@ def test_a_follow_up_of_a_follow_up_leans_on_the_turn_that_set_the_topic():
     assert topic_turn([turn("thanks"), turn("out_of_scope", no_match=True)]) is None
 
 
+def test_the_topic_under_way_is_the_latest_banking_one_answered():
+    declined = PastTurn("weather?", "no", "decline", "out_of_scope", "neutral")
+    history = [turn("transfer_timing"), turn("make_transfer", used_history=True), turn("thanks")]
+    assert memory_of(history).topic == "make_transfer"
+    assert memory_of([*history, declined]).topic == "make_transfer"
+    assert memory_of([turn("greeting"), declined]).topic is None
+
+
 def test_requests_no_bank_answers_do_not_count_towards_a_handover():
     declined = DecisionRecord(Action.DECLINE, OFF_TOPIC, "out_of_scope")
     unanswered = DecisionRecord(Action.DECLINE, "no approved answer matches", "out_of_scope")

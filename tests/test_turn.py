@@ -98,6 +98,15 @@ def test_asking_for_a_person_hands_over(make):
     assert reply.trace.decision.escalate_reason == "customer_request"
 
 
+def test_saying_the_answers_do_not_help_hands_over_on_the_topic_under_way(make):
+    assistant = make()
+    first = assistant.turn("how long does delivery take")
+    second = assistant.turn("you keep giving me the same answer", first.session_id)
+    assert first.action is Action.ANSWER and first.intent
+    assert second.escalate and second.trace.decision.escalate_reason == "repeated_failure"
+    assert second.intent == first.intent
+
+
 @pytest.mark.parametrize(
     ("message", "label"),
     [("you keep giving me the same answer", "angry"), ("how long does delivery take", "neutral")],
