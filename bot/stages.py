@@ -32,7 +32,13 @@ from bot.turn_state import Events, Stage, TurnState, refused
 from bot.types import Action, Citation, Emotion
 from bot.writer import Brief, Writer, approved_sentences
 from knowledge.corpus import Corpus
-from knowledge.retriever import CONVERSATIONAL, Hit, Retrieval, looks_like_follow_up
+from knowledge.retriever import (
+    CONVERSATIONAL,
+    Hit,
+    Retrieval,
+    asks_something,
+    looks_like_follow_up,
+)
 
 
 @dataclass(frozen=True)
@@ -101,7 +107,10 @@ class Feel(Stage):
 
 # Handoffs whose reply is their topic's approved entry even when routing found none.
 TOPICAL_HANDOFFS = frozenset({"scam_in_progress", "customer_request", "vulnerable_customer"})
-IN_CONVERSATION_OFF_TOPIC = 0.98  # the scope gate's bar for a message read in context
+# The scope gate's bars for a message read in context: a statement ("it was the one on
+# Station Road") reads as off-topic on its own words far more often than a request does.
+IN_CONVERSATION_OFF_TOPIC = 0.98
+IN_CONVERSATION_REQUEST_OFF_TOPIC = 0.9
 
 
 @dataclass(frozen=True)
@@ -151,16 +160,17 @@ class Retrieve(Stage):
     def off_topic(self, customer: str, retrieval: Retrieval, out_of_scope: float) -> bool:
         """Not a banking matter. A message read with the conversation ("it was the one
         on Station Road") looks off-topic on its own words, so there both judges must
-        agree, the gate more surely than for a first message, and it must not read as
-        a follow-up."""
+        agree, the gate more surely than for a first message (most surely for a
+        statement), and it must not read as a follow-up."""
         if not retrieval.used_history:
             return out_of_scope >= self.scope.threshold
         standalone = retrieval.standalone or retrieval
-        return (
-            standalone.off_topic
-            and out_of_scope >= IN_CONVERSATION_OFF_TOPIC
-            and not looks_like_follow_up(customer)
+        bar = (
+            IN_CONVERSATION_REQUEST_OFF_TOPIC
+            if asks_something(customer)
+            else IN_CONVERSATION_OFF_TOPIC
         )
+        return standalone.off_topic and out_of_scope >= bar and not looks_like_follow_up(customer)
 
     def as_small_talk(self, customer: str, label: str | None) -> Retrieval | None:
         """The retrieval of a greeting, thanks or goodbye: its entry, for certain."""

@@ -300,6 +300,19 @@ NEW_SUBJECT = re.compile(
 )
 
 
+REQUEST = re.compile(
+    r"\?|\b(?:can|could|would|will)\s+you\b|\b(?:write|give|tell|show|find|recommend|suggest)"
+    r"\s+me\b|\bany\s+(?:idea|ideas|tips)\b|^(?:what|how|where|when|who|which|why)\b",
+    re.I,
+)
+
+
+def asks_something(text: str) -> bool:
+    """A question or a request ("can you give me a recipe?", "write me a poem"), not a
+    statement ("Samsung, Android 9", "it was the one on Station Road")."""
+    return bool(REQUEST.search(text))
+
+
 def changes_the_subject(text: str) -> bool:
     """The customer says this is a new matter ("totally unrelated, but ...", "speaking of
     Christmas, ..."), and does not lean on the last one with "it" or "that"."""

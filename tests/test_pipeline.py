@@ -8,6 +8,7 @@ from bot.canned import NO_MATCH, SECRET_REMINDER
 from bot.decide import OFF_TOPIC
 from bot.injection import DECLINE
 from bot.sentences import split_sentences
+from bot.stages import IN_CONVERSATION_REQUEST_OFF_TOPIC
 from bot.store import Store
 from bot.testing import ScriptedLLM
 from bot.tone import TONES
@@ -42,6 +43,17 @@ def test_out_of_scope_is_declined_however_often(make_assistant):
     assert first.answer == NO_MATCH and first.trace.decision.reason == OFF_TOPIC
     second = assistant.turn("Write me a poem about cats", first.session_id)
     assert second.action is Action.DECLINE and not second.ticket
+
+
+def test_a_request_no_bank_answers_is_declined_mid_conversation_a_detail_is_not(make_assistant):
+    assistant = make_assistant()
+    first = assistant.turn("my card was declined at the supermarket")
+    aside = assistant.turn("any idea how to get red wine out of a carpet?", first.session_id)
+    assert aside.action is Action.DECLINE and aside.trace.decision.reason == OFF_TOPIC
+    sent = assistant.turn("I paid my sister £200 by bank transfer on Monday and she hasn't got it")
+    detail = assistant.turn("the bank is Monzo and the name is right", sent.session_id)
+    assert detail.action is Action.ANSWER and detail.trace.retrieval.used_history
+    assert detail.trace.retrieval.out_of_scope >= IN_CONVERSATION_REQUEST_OFF_TOPIC
 
 
 def test_asking_for_a_person_creates_a_ticket(make_assistant, redactor, tmp_path):

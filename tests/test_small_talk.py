@@ -12,6 +12,7 @@ from bot.signals import Requests, read_requests
 from bot.small_talk import closes_with_thanks, small_talk
 from bot.trace import DecisionRecord, RetrievalRecord, TurnTrace
 from bot.types import Action
+from knowledge.retriever import asks_something
 
 
 @pytest.mark.parametrize(
@@ -144,3 +145,20 @@ def reader():
 def test_the_learned_models_read_what_the_rules_miss(reader, text, person, dissatisfied):
     assert read_requests(text) == Requests()  # no rule fires: the models decide
     assert reader.read(text) == Requests(person, dissatisfied)
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("can you give me a quick curry recipe", True),
+        ("write me a poem about being skint then", True),
+        ("any idea how to fix that", True),
+        ("what's the weather like up there saturday", True),
+        ("is it free?", True),
+        ("Samsung, Android 9. It was working fine last week", False),
+        ("it was the one on Station Road", False),
+        ("the ride was £14.20 on tuesday and both are showing", False),
+    ],
+)
+def test_a_question_or_request_is_told_from_a_statement(text, asks):
+    assert asks_something(text) is asks
