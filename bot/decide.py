@@ -45,6 +45,7 @@ class Policy:
     clarify_below: float = 0.55  # top score under this, with a close runner-up: ask which
     clarify_runner_up: float = 0.2  # the runner-up needs at least this score
     max_failures: int = 2  # consecutive turns without an answer before a handoff
+    unhelped_turns: int = 2  # turns saying Teller is not helping before a handoff
     angry_streak: int = 2  # consecutive angry turns before a handoff
     angry_intensity: float = 0.9  # a single turn this angry is handed over at once
 
@@ -56,6 +57,7 @@ class Memory:
     failures: int = 0  # consecutive banking turns that ended in decline or clarify
     angry_turns: int = 0  # consecutive angry turns, before this one
     handed_over: bool = False  # a colleague already has the conversation
+    unhelped: int = 0  # earlier turns that said Teller was not helping
     topic: str | None = None  # the banking topic the conversation is on, if any
 
 
@@ -86,10 +88,12 @@ def decide(
     """The decision for this turn. A scam in progress comes first, even when the
     customer quotes a fraudster's "ignore the warnings" (then a prompt injection is
     declined); a request for a person is honoured at once, as is a customer saying the
-    answers do not help. A customer who says someone has died or that money has become
-    a struggle (``circumstance``, :mod:`bot.circumstances`) is handed to the team for
-    it, with the bank's words for that circumstance, whatever they asked about; they are
-    never declined. A request that is not a banking matter is declined politely,
+    answers keep failing ("you keep giving me the same answer") or saying for the
+    second time that they do not help (the first time, Teller answers again). A
+    customer who says someone has died or that money has become a struggle
+    (``circumstance``, :mod:`bot.circumstances`) is handed to the team for it, with the
+    bank's words for that circumstance, whatever they asked about; they are never
+    declined. A request that is not a banking matter is declined politely,
     however often: only banking questions left unanswered hand over. Once a colleague
     has the conversation, only a scam or the customer asking for a person or saying
     Teller is not helping hands over again: the rest is answered (the handoff stage
@@ -110,7 +114,8 @@ def decide(
             "human_agent",
             "customer_request",
         )
-    if requests.dissatisfied:  # about the answers on the topic under way
+    repeated = requests.again or memory.unhelped + 1 >= policy.unhelped_turns
+    if requests.dissatisfied and repeated:  # about the answers on the topic under way
         return Decision(
             Action.ESCALATE,
             "customer says Teller is not helping",

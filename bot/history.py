@@ -29,8 +29,8 @@ class PastTurn:
 def memory_of(history: Sequence[PastTurn]) -> Memory:
     """Unhelped banking turns and angry turns in a row, up to now (a request that was
     not a banking matter ends the run of unhelped turns), whether a colleague already
-    has the conversation, and the banking topic of the latest turn answered or handed
-    over on one."""
+    has the conversation, the banking topic of the latest turn answered or handed over
+    on one, and how many turns said Teller was not helping."""
     failures = angry = 0
     for turn in reversed(history):
         if turn.action not in ("decline", "clarify") or turn.reason == OFF_TOPIC:
@@ -52,7 +52,14 @@ def memory_of(history: Sequence[PastTurn]) -> Memory:
         ),
         None,
     )
-    return Memory(failures=failures, angry_turns=angry, handed_over=handed_over, topic=topic)
+    unhelped = sum(1 for t in history if t.trace and t.trace.requests.dissatisfied)
+    return Memory(
+        failures=failures,
+        angry_turns=angry,
+        handed_over=handed_over,
+        topic=topic,
+        unhelped=unhelped,
+    )
 
 
 def reference_in_force(history: Sequence[PastTurn]) -> str | None:

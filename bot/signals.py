@@ -75,7 +75,18 @@ DISSATISFIED = re.compile(
     r"|\byou\s+(?:keep|just\s+keep|are\s+just|'re\s+just)\s+(?:giving|saying|repeating|sending|"
     r"telling)\b|\b(?:same|that)\s+(?:answer|thing|message|reply)\s+(?:again|over\s+and\s+over)"
     r"|\byou(?:'re|\s+are)\s+not\s+(?:listening|understanding|getting\s+it)\b"
-    r"|\bnot\s+what\s+i\s+(?:asked|meant|need\w*|want\w*)\b",
+    r"|\bnot\s+what\s+i\s+(?:asked|meant|need\w*|want\w*)\b"
+    # a clause of its own: "Still not helpful.", "...isn't frozen. not helpful"
+    r"|(?:^|[.!?,;:]\s*)(?:still\s+|just\s+|really\s+)?(?:not\s+|un)helpful\b",
+    re.I,
+)
+
+
+# Said of answers that keep failing: "you keep giving me the same answer", "still not
+# helpful", "that's the second time", "I've already done that".
+AGAIN = re.compile(
+    r"\b(?:keep|keeps|kept|again|still|same|second|third|twice|already|every\s+time"
+    r"|round\s+in\s+circles|over\s+and\s+over)\b",
     re.I,
 )
 
@@ -86,12 +97,19 @@ class Requests:
 
     person: bool = False  # asked for a person
     dissatisfied: bool = False  # said Teller's answers are not helping
+    again: bool = False  # ... and that they keep failing
 
 
 def read_requests(text: str) -> Requests:
     """The requests the rules alone find."""
     person = bool(PERSON.search(text)) and not NOT_A_REQUEST.search(text)
-    return Requests(person=person, dissatisfied=bool(DISSATISFIED.search(text)))
+    return with_again(text, Requests(person=person, dissatisfied=bool(DISSATISFIED.search(text))))
+
+
+def with_again(text: str, requests: Requests) -> Requests:
+    """``requests``, with whether the customer says the answers keep failing."""
+    again = requests.dissatisfied and bool(AGAIN.search(text))
+    return Requests(requests.person, requests.dissatisfied, again)
 
 
 @dataclass(frozen=True)
@@ -120,4 +138,4 @@ class RequestReader:
         dissatisfied = rules.dissatisfied or (
             self.not_helping.probabilities_of(features)[0] >= self.not_helping.threshold
         )
-        return Requests(person=bool(person), dissatisfied=bool(dissatisfied))
+        return with_again(text, Requests(person=bool(person), dissatisfied=bool(dissatisfied)))

@@ -1,5 +1,7 @@
 """The decision policy on synthetic retrievals (pure logic)."""
 
+from dataclasses import replace
+
 from bot.decide import OFF_TOPIC, PROMPT_INJECTION, Memory, Policy, decide
 from bot.signals import Requests
 from bot.types import Action, Emotion, Risk
@@ -126,11 +128,22 @@ def test_a_request_for_a_person_is_honoured_whatever_the_routing():
     assert d.action is Action.ESCALATE and d.escalate_reason == "customer_request"
 
 
-def test_saying_the_answers_do_not_help_hands_over_on_the_topic_under_way():
-    on_fees = Memory(topic="extra_charge_on_statement")
-    d = decide(retrieval(("card_arrival", 0.9)), CALM, Risk(), on_fees, POLICY, UNHELPED)
+def test_saying_twice_the_answers_do_not_help_hands_over_on_the_topic_under_way():
+    first = Memory(topic="extra_charge_on_statement")
+    once = decide(
+        retrieval(("extra_charge_on_statement", 0.9)), CALM, Risk(), first, POLICY, UNHELPED
+    )
+    assert once.action is Action.ANSWER and not once.escalate_reason  # Teller answers again
+    second = replace(first, unhelped=1)
+    d = decide(retrieval(("card_arrival", 0.9)), CALM, Risk(), second, POLICY, UNHELPED)
     assert d.action is Action.ESCALATE and d.escalate_reason == "repeated_failure"
     assert d.intent == "extra_charge_on_statement"
+
+
+def test_saying_the_answers_keep_failing_hands_over_at_once():
+    again = Requests(dissatisfied=True, again=True)
+    d = decide(retrieval(("card_arrival", 0.9)), CALM, Risk(), Memory(), POLICY, again)
+    assert d.action is Action.ESCALATE and d.escalate_reason == "repeated_failure"
 
 
 def test_a_scam_report_quoting_a_fraudster_is_helped_not_refused():
@@ -144,7 +157,7 @@ def test_a_scam_report_quoting_a_fraudster_is_helped_not_refused():
 def test_once_a_colleague_has_it_only_scams_and_requests_hand_over_again():
     """One conversation, one handover: a later bereavement question, an angry turn or
     an unanswered one is answered (or declined), while a scam, a new request for a
-    person or "that doesn't help" still hands over."""
+    person or "you keep giving me the same answer" still hands over."""
     taken = Memory(failures=1, angry_turns=1, handed_over=True)
     furious = Emotion("angry", 0.9, 0.95)
     later = decide(retrieval(("bereavement", 0.9)), furious, Risk(), taken, POLICY)
@@ -154,7 +167,7 @@ def test_once_a_colleague_has_it_only_scams_and_requests_hand_over_again():
     assert unanswered.action is Action.DECLINE
     scam = decide(retrieval(("savings", 0.9)), CALM, Risk(scam=True, score=0.9), taken, POLICY)
     assert scam.escalate_reason == "scam_in_progress"
-    for requests in (PERSON, UNHELPED):
+    for requests in (PERSON, Requests(dissatisfied=True, again=True)):
         again = decide(retrieval(("savings", 0.9)), CALM, Risk(), taken, POLICY, requests)
         assert again.action is Action.ESCALATE
 

@@ -56,6 +56,17 @@ def test_a_request_no_bank_answers_is_declined_mid_conversation_a_detail_is_not(
     assert detail.trace.retrieval.out_of_scope >= IN_CONVERSATION_REQUEST_OFF_TOPIC
 
 
+def test_saying_twice_that_the_answers_do_not_help_hands_over(make_assistant):
+    assistant = make_assistant()
+    first = assistant.turn("why is there a £2.50 charge on my statement?")
+    once = assistant.turn("that doesn't help, I didn't pay in another currency", first.session_id)
+    assert once.action is Action.ANSWER and not once.escalate and not once.ticket
+    twice = assistant.turn("still not helpful. what is this charge?", first.session_id)
+    assert twice.escalate and twice.ticket
+    assert twice.trace.decision.escalate_reason == "repeated_failure"
+    assert twice.intent == first.intent
+
+
 def test_asking_for_a_person_creates_a_ticket(make_assistant, redactor, tmp_path):
     store = Store(f"sqlite:///{tmp_path / 'handoff.db'}", mask=redactor.mask)
     assistant = make_assistant(store=store)

@@ -116,7 +116,22 @@ def test_unsupported_sentences_are_caught_with_their_reason(sentence, reason):
     ],
 )
 def test_what_the_customer_asks_of_the_conversation(text, person, dissatisfied):
-    assert read_requests(text) == Requests(person, dissatisfied)
+    read = read_requests(text)
+    assert (read.person, read.dissatisfied) == (person, dissatisfied)
+
+
+@pytest.mark.parametrize(
+    ("text", "again"),
+    [
+        ("You keep giving me the same answer", True),
+        ("Still not helpful.", True),
+        ("that's the second time, it doesn't help", True),
+        ("that doesn't help at all", False),
+        ("That's not what I asked. I want it closed.", False),
+    ],
+)
+def test_saying_the_answers_keep_failing_is_told_from_saying_it_once(text, again):
+    assert read_requests(text) == Requests(dissatisfied=True, again=again)
 
 
 def test_the_support_benchmark_calibrates_on_one_half_and_scores_the_other(settings):

@@ -10,6 +10,7 @@ import pytest
 
 from bot.assistant import Assistant
 from bot.canned import NO_MATCH, NOT_CAUGHT, NOT_SAVED, SECRET_REMINDER
+from bot.decide import PROMPT_INJECTION
 from bot.injection import DECLINE
 from bot.reply import Reply
 from bot.stages import Ground
@@ -150,7 +151,7 @@ def test_injection_is_declined_without_calling_the_llm(make):
 )
 def test_ordinary_words_of_an_override_are_not_an_injection(make, message):
     reply = make().turn(message)
-    assert not reply.trace.injection and reply.action is not Action.DECLINE
+    assert not reply.trace.injection and reply.trace.decision.reason != PROMPT_INJECTION
 
 
 @pytest.mark.parametrize(
