@@ -9,7 +9,7 @@ miss. Either one is enough."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot.injection import normalise
@@ -108,8 +108,7 @@ def read_requests(text: str) -> Requests:
 
 def with_again(text: str, requests: Requests) -> Requests:
     """``requests``, with whether the customer says the answers keep failing."""
-    again = requests.dissatisfied and bool(AGAIN.search(text))
-    return Requests(requests.person, requests.dissatisfied, again)
+    return replace(requests, again=requests.dissatisfied and bool(AGAIN.search(text)))
 
 
 @dataclass(frozen=True)
