@@ -142,9 +142,10 @@ class Retrieve(Stage):
                 retrieval = self.as_small_talk(customer, "thanks" if thanks else None) or retrieval
             conversational = retrieval.top is not None and retrieval.top.intent in CONVERSATIONAL
             if not conversational:
-                out_of_scope = round(self.scope.out_of_scope(customer), 4)
-                if self.off_topic(customer, retrieval, out_of_scope):
+                score = self.scope.out_of_scope(customer)
+                if self.off_topic(customer, retrieval, score):
                     retrieval = replace(retrieval, no_match=True, off_topic=True)
+                out_of_scope = round(score, 4)  # rounded for the record, not for the bar
         record = RetrievalRecord(
             encoder=self.retriever.model_id,
             no_match=retrieval.no_match,
